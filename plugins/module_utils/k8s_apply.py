@@ -1,0 +1,79 @@
+# Copyright: edgeai.serving contributors
+# Apache License 2.0 (see LICENSE or https://www.apache.org/licenses/LICENSE-2.0)
+"""Server-side apply and delete, with `changed`, check mode and diff.
+
+Two requests per apply (GET, then PATCH): the GET gives the diff's "before"
+and lets `changed` ignore what the server alone changes.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import copy
+
+APPLY_CONTENT_TYPE = "application/apply-patch+yaml"
+REDACTED = "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER"
+# Written by the server, never by us: a difference here is not a change.
+SERVER_METADATA = ("resourceVersion", "managedFields", "generation", "creationTimestamp", "uid", "selfLink")
+
+
+def comparable(obj):
+    """The object without status and server-owned metadata."""
+    if obj is None:
+        return None
+    obj = copy.deepcopy(obj)
+    obj.pop("status", None)
+    meta = obj.get("metadata") or {}
+    for key in SERVER_METADATA:
+        meta.pop(key, None)
+    return obj
+
+
+def redact(obj, secret_paths):
+    """A copy with the values at `secret_paths` (tuples of keys) replaced."""
+    if obj is None:
+        return None
+    obj = copy.deepcopy(obj)
+    for path in secret_paths:
+        parent = obj
+        for key in path[:-1]:
+            parent = parent.get(key) if isinstance(parent, dict) else None
+        if isinstance(parent, dict) and parent.get(path[-1]) is not None:
+            parent[path[-1]] = REDACTED
+    return obj
+
+
+class Outcome(object):
+    def __init__(self, changed, before, after):
+        self.changed = changed
+        self.before = before
+        self.after = after
+
+    def diff(self, secret_paths):
+        return {"before": redact(comparable(self.before), secret_paths) or {},
+                "after": redact(comparable(self.after), secret_paths) or {}}
+
+
+def apply(cluster, resource, definition, field_manager, force_conflicts, check_mode):
+    meta = definition["metadata"]
+    namespace, name = meta.get("namespace"), meta["name"]
+    before = cluster.get(resource, namespace, name)
+    query = {"fieldManager": field_manager, "force": "true" if force_conflicts else None,
+             "dryRun": "All" if check_mode else None, "fieldValidation": "Strict"}
+    after = cluster.request("PATCH", resource, namespace, name, query=query, body=definition,
+                            content_type=APPLY_CONTENT_TYPE)
+    return Outcome(comparable(before) != comparable(after), before, after)
+
+
+def delete(cluster, resource, namespace, name, check_mode):
+    before = cluster.get(resource, namespace, name)
+    if before is None:
+        return Outcome(False, None, None)
+    # Already terminating: someone else deleted it; we only wait.
+    if before["metadata"].get("deletionTimestamp"):
+        return Outcome(False, before, None)
+    # Foreground: the object stays until its dependents are gone, so a wait for it covers them.
+    cluster.request("DELETE", resource, namespace, name,
+                    query={"dryRun": "All" if check_mode else None, "propagationPolicy": "Foreground"})
+    return Outcome(True, before, None)

@@ -1,0 +1,99 @@
+# Copyright: edgeai.serving contributors
+# Apache License 2.0 (see LICENSE or https://www.apache.org/licenses/LICENSE-2.0)
+"""The one flow every kind module runs: check input, apply or delete, wait, report.
+
+A kind supplies a KindSpec: its resource, how to build the object from the
+options, which readiness checks follow an apply, which paths hold secrets,
+and what to add to the result.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import traceback
+
+from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+
+from ansible_collections.edgeai.serving.plugins.module_utils import k8s_apply
+from ansible_collections.edgeai.serving.plugins.module_utils.input_checks import base_object, dns_label, merge
+from ansible_collections.edgeai.serving.plugins.module_utils.k8s_args import kind_argument_spec
+from ansible_collections.edgeai.serving.plugins.module_utils.k8s_client import (
+    HAS_KUBERNETES, KUBERNETES_IMPORT_ERROR, Cluster)
+from ansible_collections.edgeai.serving.plugins.module_utils.k8s_errors import InvalidInput, K8sError
+from ansible_collections.edgeai.serving.plugins.module_utils.k8s_readiness import Fresh, Gone
+from ansible_collections.edgeai.serving.plugins.module_utils.k8s_wait import Waiter, WaitFailed
+
+
+class KindSpec(object):
+    """What differs between kinds; everything else is shared."""
+
+    def __init__(self, resource, build, checks=None, secret_paths=(), summarize=None):
+        self.resource = resource
+        # build(params, cluster) -> the spec-level fields merged over base_object.
+        self.build = build
+        # checks(params, obj, fresh) -> readiness checks after an apply.
+        self.checks = checks
+        self.secret_paths = tuple(("spec",) + tuple(p) for p in secret_paths)
+        # summarize(params, obj) -> extra result keys.
+        self.summarize = summarize
+
+
+def applied_at(obj, field_manager):
+    """Server time of our last change to `obj`, from its managedFields."""
+    for entry in (obj or {}).get("metadata", {}).get("managedFields") or []:
+        if entry.get("manager") == field_manager and entry.get("operation") == "Apply":
+            return entry.get("time")
+    return None
+
+
+def run(kind, options, **module_kwargs):
+    module = AnsibleModule(argument_spec=kind_argument_spec(**options), supports_check_mode=True, **module_kwargs)
+    if not HAS_KUBERNETES:
+        module.fail_json(msg=missing_required_lib("kubernetes"), exception=str(KUBERNETES_IMPORT_ERROR))
+    params = module.params
+    result = {"changed": False}
+    try:
+        dns_label(params["name"], "name")
+        dns_label(params["namespace"], "namespace")
+        cluster = Cluster.from_params(params)
+        _execute(module, kind, cluster, result)
+    except InvalidInput as e:
+        module.fail_json(msg="invalid input: %s" % e, **result)
+    except WaitFailed as e:
+        result["wait"] = e.result
+        module.fail_json(msg=str(e), **result)
+    except K8sError as e:
+        module.fail_json(msg=str(e), **result)
+    except Exception as e:  # noqa: BLE001 - report, with the trace, rather than crash
+        module.fail_json(msg="unexpected error: %s" % e, exception=traceback.format_exc(), **result)
+    module.exit_json(**result)
+
+
+def _execute(module, kind, cluster, result):
+    """Fill `result` as we go, so a failure still reports what was done."""
+    params = module.params
+    ns, name = params["namespace"], params["name"]
+    if params["state"] == "absent":
+        outcome = k8s_apply.delete(cluster, kind.resource, ns, name, module.check_mode)
+        checks = [Gone(kind.resource, ns, name)] if outcome.before is not None else []
+    else:
+        definition = merge(base_object(kind.resource, params), kind.build(params, cluster))
+        outcome = k8s_apply.apply(cluster, kind.resource, definition, params["field_manager"],
+                                  params["force_conflicts"], module.check_mode)
+        fresh = Fresh(applied_at(outcome.after, params["field_manager"]) if outcome.changed else None,
+                      params["field_manager"])
+        checks = kind.checks(params, outcome.after, fresh) if kind.checks else []
+    result["changed"] = outcome.changed
+    result["result"] = k8s_apply.redact(outcome.after, kind.secret_paths) or {}
+    if module._diff:
+        result["diff"] = outcome.diff(kind.secret_paths)
+    if params["wait"] and checks and not module.check_mode:
+        waiter = Waiter(cluster, params["wait_timeout"], progress=module.log)
+        result["wait"] = waiter.run(checks)
+        final = waiter.final.get(checks[0].target)
+        if final is not None:
+            result["result"] = k8s_apply.redact(final, kind.secret_paths)
+    if kind.summarize and result["result"]:
+        result.update(kind.summarize(params, result["result"]))
+    result["api_requests"] = cluster.requests

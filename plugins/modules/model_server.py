@@ -1,0 +1,329 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: edgeai.serving contributors
+# Apache License 2.0 (see LICENSE or https://www.apache.org/licenses/LICENSE-2.0)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: model_server
+short_description: Create, update or delete an OpenVINO operator ModelServer and wait until it serves
+version_added: 0.1.0
+description:
+  - Manages a C(ModelServer) (C(intel.com/v1alpha1)) of the OpenVINO operator by server-side apply.
+  - The operator installs a Helm release with one Deployment and one Service, both named after the ModelServer
+    (the name itself when it contains C(ovms), otherwise C(<name>-ovms), cut to 63 characters).
+  - With O(wait), waits for C(Deployed=True) and then for that Deployment to have all replicas updated and
+    available; C(Deployed=True) alone only means the release installed. C(ReleaseFailed=True) or
+    C(Irreconcilable=True) fails at once with the operator's message.
+  - The option groups mirror the ModelServer spec; the operator's defaults are applied here too
+    (gRPC port 8080, REST port 8081, log level INFO, the latest model version).
+author:
+  - edgeai.serving contributors
+extends_documentation_fragment:
+  - edgeai.serving.k8s_auth
+  - edgeai.serving.k8s_apply
+  - ansible.builtin.action_common_attributes
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: full
+  platform:
+    platforms: posix
+options:
+  image_name:
+    description:
+      - The model server image. Required with O(state=present) unless O(definition) gives C(spec.image_name).
+    type: str
+  deployment_parameters:
+    description: Deployment settings.
+    type: dict
+    suboptions:
+      replicas:
+        description: Number of model server pods.
+        type: int
+      resources:
+        description:
+          - C(limits) and C(requests) with C(cpu), C(memory), C(xpu_device) and C(xpu_device_quantity).
+        type: dict
+      node_affinity:
+        description: Kubernetes node affinity.
+        type: dict
+      pod_affinity:
+        description: Kubernetes pod affinity.
+        type: dict
+      pod_antiaffinity:
+        description: Kubernetes pod anti-affinity.
+        type: dict
+      update_strategy:
+        description: The Deployment update strategy.
+        type: dict
+      openshift_service_mesh:
+        description: Annotate pods for Red Hat Service Mesh.
+        type: bool
+  service_parameters:
+    description: Service settings.
+    type: dict
+    default: {}
+    suboptions:
+      grpc_port:
+        description: gRPC port.
+        type: int
+        default: 8080
+      rest_port:
+        description: REST port; the health probes use it.
+        type: int
+        default: 8081
+      service_type:
+        description: Kubernetes Service type, spelled as the operator's CRD spells it.
+        type: str
+        choices: [ClusterIP, NodePort, Loadbalancer]
+        default: ClusterIP
+  models_settings:
+    description: What the server loads.
+    type: dict
+    default: {}
+    suboptions:
+      single_model_mode:
+        description:
+          - Serve one model (O(models_settings.model_name), O(models_settings.model_path)); otherwise a
+            C(config.json) from O(models_settings.config_configmap_name).
+        type: bool
+        default: true
+      model_name:
+        description: Name the model is served under.
+        type: str
+      model_path:
+        description: Where the model is, for example C(gs://bucket/model), C(s3://bucket/model) or C(/models/resnet).
+        type: str
+      config_configmap_name:
+        description: ConfigMap with C(config.json) for multi-model mode.
+        type: str
+      config_path:
+        description: Path of the config file inside the pod.
+        type: str
+      batch_size:
+        description: Batch size, an integer or V(auto). Ignored when O(models_settings.shape) is set.
+        type: str
+      shape:
+        description: Input shape override.
+        type: str
+      layout:
+        description: Input and output layouts.
+        type: str
+      target_device:
+        description: Inference device, for example V(CPU), V(GPU), V(AUTO).
+        type: str
+      plugin_config:
+        description: OpenVINO plugin configuration as a JSON string.
+        type: str
+      model_version_policy:
+        description: Which model versions to serve, as JSON.
+        type: str
+        default: '{"latest": { "num_versions":1 }}'
+      nireq:
+        description: Size of the inference request queue.
+        type: int
+      is_stateful:
+        description: The model is stateful.
+        type: bool
+  server_settings:
+    description: Server settings.
+    type: dict
+    default: {}
+    suboptions:
+      file_system_poll_wait_seconds:
+        description: Interval between checks for new model versions.
+        type: int
+      log_level:
+        description: Server log level.
+        type: str
+        choices: [TRACE, DEBUG, INFO, WARNING, ERROR]
+        default: INFO
+      grpc_workers:
+        description: Number of gRPC servers.
+        type: int
+      rest_workers:
+        description: Number of REST worker threads.
+        type: int
+  models_repository:
+    description: Access to model storage. Credentials are never logged, returned or shown in a diff.
+    type: dict
+    suboptions:
+      storage_type:
+        description: Kind of storage.
+        type: str
+        choices: [S3, google, azure, cluster]
+      models_host_path:
+        description: Host path mounted as C(/models).
+        type: str
+      models_volume_claim:
+        description: PersistentVolumeClaim mounted as C(/models).
+        type: str
+      aws_access_key_id:
+        description: S3 access key ID.
+        type: str
+      aws_secret_access_key:
+        description: S3 secret key.
+        type: str
+      aws_region:
+        description: S3 region.
+        type: str
+      s3_compat_api_endpoint:
+        description: Endpoint of S3-compatible storage such as MinIO.
+        type: str
+      gcp_creds_secret_name:
+        description: Secret with Google Cloud Storage credentials.
+        type: str
+      azure_storage_connection_string:
+        description: Azure Storage connection string.
+        type: str
+      http_proxy:
+        description: HTTP proxy for the storage.
+        type: str
+      https_proxy:
+        description: HTTPS proxy for the storage.
+        type: str
+      runAsUser:
+        description: User ID to run the server as, for restricted storage.
+        type: str
+      runAsGroup:
+        description: Group ID to run the server as.
+        type: str
+  monitoring:
+    description: Metrics settings.
+    type: dict
+    suboptions:
+      metrics_enable:
+        description: Serve Prometheus metrics on the REST port.
+        type: bool
+      metrics_list:
+        description: Comma-separated metrics to enable.
+        type: str
+seealso:
+  - module: edgeai.serving.inference_request
+"""
+
+EXAMPLES = r"""
+- name: Serve ResNet from a PersistentVolumeClaim with the OpenVINO operator
+  edgeai.serving.model_server:
+    name: resnet
+    namespace: ai-demo
+    image_name: registry.connect.redhat.com/intel/openvino-model-server:2024.4
+    models_settings:
+      model_name: resnet
+      model_path: /models/resnet
+    models_repository:
+      storage_type: cluster
+      models_volume_claim: models
+    deployment_parameters:
+      replicas: 2
+  register: ovms
+
+- name: Ask the server whether the model is ready
+  edgeai.serving.inference_request:
+    url: "{{ ovms.rest_endpoint }}"
+    model: resnet
+"""
+
+RETURN = r"""
+result:
+  description: The ModelServer as last read, after the wait when O(wait) is set; credentials hidden.
+  returned: always
+  type: dict
+service_name:
+  description: Name of the Service and Deployment the operator creates.
+  returned: success with O(state=present)
+  type: str
+  sample: resnet-ovms
+rest_endpoint:
+  description: In-cluster REST endpoint (KServe v2 and OVMS v1 APIs).
+  returned: success with O(state=present)
+  type: str
+  sample: http://resnet-ovms.ai-demo.svc.cluster.local:8081
+grpc_endpoint:
+  description: In-cluster gRPC endpoint.
+  returned: success with O(state=present)
+  type: str
+  sample: resnet-ovms.ai-demo.svc.cluster.local:8080
+wait:
+  description: What was waited for, for how long, and the readiness messages seen (see the notes).
+  returned: when O(wait) is true
+  type: dict
+api_requests:
+  description: HTTP requests sent to the API server.
+  returned: success
+  type: int
+"""
+
+from ansible_collections.edgeai.serving.plugins.module_utils.k8s_module import run
+from ansible_collections.edgeai.serving.plugins.module_utils.model_server_spec import KIND
+
+OPTIONS = dict(
+    image_name=dict(type="str"),
+    deployment_parameters=dict(type="dict", options=dict(
+        replicas=dict(type="int"),
+        resources=dict(type="dict"),
+        node_affinity=dict(type="dict"),
+        pod_affinity=dict(type="dict"),
+        pod_antiaffinity=dict(type="dict"),
+        update_strategy=dict(type="dict"),
+        openshift_service_mesh=dict(type="bool"),
+    )),
+    service_parameters=dict(type="dict", default={}, options=dict(
+        grpc_port=dict(type="int", default=8080),
+        rest_port=dict(type="int", default=8081),
+        service_type=dict(type="str", default="ClusterIP", choices=["ClusterIP", "NodePort", "Loadbalancer"]),
+    )),
+    models_settings=dict(type="dict", default={}, options=dict(
+        single_model_mode=dict(type="bool", default=True),
+        model_name=dict(type="str"),
+        model_path=dict(type="str"),
+        config_configmap_name=dict(type="str"),
+        config_path=dict(type="str"),
+        batch_size=dict(type="str"),
+        shape=dict(type="str"),
+        layout=dict(type="str"),
+        target_device=dict(type="str"),
+        plugin_config=dict(type="str"),
+        model_version_policy=dict(type="str", default='{"latest": { "num_versions":1 }}'),
+        nireq=dict(type="int"),
+        is_stateful=dict(type="bool"),
+    )),
+    server_settings=dict(type="dict", default={}, options=dict(
+        file_system_poll_wait_seconds=dict(type="int"),
+        log_level=dict(type="str", default="INFO", choices=["TRACE", "DEBUG", "INFO", "WARNING", "ERROR"]),
+        grpc_workers=dict(type="int"),
+        rest_workers=dict(type="int"),
+    )),
+    models_repository=dict(type="dict", options=dict(
+        storage_type=dict(type="str", choices=["S3", "google", "azure", "cluster"]),
+        models_host_path=dict(type="str"),
+        models_volume_claim=dict(type="str"),
+        aws_access_key_id=dict(type="str", no_log=True),
+        aws_secret_access_key=dict(type="str", no_log=True),
+        aws_region=dict(type="str"),
+        s3_compat_api_endpoint=dict(type="str"),
+        gcp_creds_secret_name=dict(type="str"),
+        azure_storage_connection_string=dict(type="str", no_log=True),
+        http_proxy=dict(type="str"),
+        https_proxy=dict(type="str"),
+        runAsUser=dict(type="str"),
+        runAsGroup=dict(type="str"),
+    )),
+    monitoring=dict(type="dict", options=dict(
+        metrics_enable=dict(type="bool"),
+        metrics_list=dict(type="str"),
+    )),
+)
+
+
+def main():
+    run(KIND, OPTIONS)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,35 @@
+import pytest
+
+from ansible_collections.edgeai.serving.plugins.module_utils import k8s_resources as res
+from ansible_collections.edgeai.serving.plugins.module_utils.input_checks import base_object, compact, dns_label, merge
+from ansible_collections.edgeai.serving.plugins.module_utils.k8s_errors import InvalidInput
+
+
+@pytest.mark.parametrize("value,fragment", [("a" * 64, "limit is 63"), ("Upper", "lower case"), ("-x", "start and end"),
+                                            ("", "non-empty")])
+def test_dns_label_rejects(value, fragment):
+    with pytest.raises(InvalidInput) as e:
+        dns_label(value, "name")
+    assert str(e.value).startswith("name: ") and fragment in str(e.value)
+
+
+def test_merge_is_deep_and_skips_none():
+    assert merge({"a": {"b": 1, "c": 2}}, {"a": {"b": 3, "d": None}}) == {"a": {"b": 3, "c": 2}}
+
+
+def test_compact_drops_unset():
+    assert compact({"a": None, "b": {}, "c": {"d": None, "e": 1}, "f": []}) == {"c": {"e": 1}}
+
+
+def test_base_object_rejects_mismatched_kind_and_name():
+    params = {"name": "a", "namespace": "n", "definition": {"kind": "Pod"}}
+    with pytest.raises(InvalidInput, match="definition.kind"):
+        base_object(res.ROUTE, params)
+    params = {"name": "a", "namespace": "n", "definition": {"metadata": {"name": "b"}}}
+    with pytest.raises(InvalidInput, match="definition.metadata.name"):
+        base_object(res.ROUTE, params)
+
+
+def test_base_object_rejects_non_string_label():
+    with pytest.raises(InvalidInput, match="labels.tier"):
+        base_object(res.ROUTE, {"name": "a", "namespace": "n", "labels": {"tier": 3}})

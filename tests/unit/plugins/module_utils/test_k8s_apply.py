@@ -1,0 +1,48 @@
+from ansible_collections.edgeai.serving.plugins.module_utils import k8s_apply
+
+
+def obj(rv="1", replicas=1, status=None):
+    return {"apiVersion": "v1", "kind": "X", "metadata": {"name": "a", "resourceVersion": rv, "generation": 3,
+                                                           "managedFields": [{"manager": "m"}]},
+            "spec": {"replicas": replicas}, "status": status or {}}
+
+
+def test_status_and_server_metadata_are_not_changes():
+    assert k8s_apply.comparable(obj("1", status={"a": 1})) == k8s_apply.comparable(obj("2", status={"a": 2}))
+
+
+def test_spec_difference_is_a_change():
+    assert k8s_apply.comparable(obj(replicas=1)) != k8s_apply.comparable(obj(replicas=2))
+
+
+def test_redact_hides_secret_paths_only_where_set():
+    o = {"spec": {"tls": {"key": "PRIVATE", "certificate": "CERT"}}}
+    out = k8s_apply.redact(o, [("spec", "tls", "key"), ("spec", "missing", "key")])
+    assert out["spec"]["tls"] == {"key": k8s_apply.REDACTED, "certificate": "CERT"}
+    assert o["spec"]["tls"]["key"] == "PRIVATE"
+
+
+class FakeCluster(object):
+    """Records requests; answers GET with `existing` and PATCH with the applied body."""
+
+    def __init__(self, existing):
+        self.existing = existing
+        self.calls = []
+
+    def get(self, resource, ns, name):
+        self.calls.append(("GET", name))
+        return self.existing
+
+    def request(self, method, resource, ns, name, query=None, body=None, content_type=None):
+        self.calls.append((method, query))
+        return dict(body, metadata=dict(body["metadata"], resourceVersion="9"))
+
+
+def test_apply_is_two_requests_and_check_mode_is_server_dry_run():
+    from ansible_collections.edgeai.serving.plugins.module_utils import k8s_resources as res
+    cluster = FakeCluster(None)
+    out = k8s_apply.apply(cluster, res.ROUTE, {"metadata": {"name": "a", "namespace": "n"}, "spec": {}},
+                          "mgr", False, True)
+    assert out.changed
+    assert [c[0] for c in cluster.calls] == ["GET", "PATCH"]
+    assert cluster.calls[1][1]["dryRun"] == "All" and cluster.calls[1][1]["fieldManager"] == "mgr"
