@@ -156,6 +156,10 @@ class Cluster(object):
         url = self._url(resource.path(namespace), query)
         resp = self._send("GET", url, None, None, urllib3.Timeout(connect=10, read=timeout + 10), True)
         try:
+            if resp.status == 410:
+                # Some servers refuse a too-old resourceVersion up front rather than in the stream.
+                yield {"type": "ERROR", "object": parse_status(resp.read())}
+                return
             if resp.status >= 300:
                 raise describe(resp.status, resp.read(), "watch", resource, namespace)
             buf = b""

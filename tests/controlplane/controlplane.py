@@ -94,19 +94,21 @@ def ensure_binaries():
     return bindir
 
 
+def pinned_version(module):
+    """The version of `module` in go.mod (built) or data-modules.txt (files only)."""
+    for name in ("go.mod", "data-modules.txt"):
+        with open(os.path.join(HERE, name)) as f:
+            for line in f:
+                parts = line.split()
+                if parts[:1] == ["require"]:
+                    parts = parts[1:]
+                if len(parts) >= 2 and parts[0] == module:
+                    return parts[1]
+    raise SystemExit("%s is not pinned in go.mod or data-modules.txt" % module)
+
+
 def module_dir(module):
-    with open(os.path.join(HERE, "go.mod")) as f:
-        for line in f:
-            parts = line.split()
-            if len(parts) >= 2 and parts[0] == module:
-                version = parts[1]
-                break
-            if len(parts) >= 3 and parts[0] == "require" and parts[1] == module:
-                version = parts[2]
-                break
-        else:
-            raise SystemExit("%s is not pinned in go.mod" % module)
-    out = subprocess.run(["go", "mod", "download", "-json", "%s@%s" % (module, version)],
+    out = subprocess.run(["go", "mod", "download", "-json", "%s@%s" % (module, pinned_version(module))],
                          cwd=HERE, capture_output=True, text=True, check=True).stdout
     return json.loads(out)["Dir"]
 
@@ -391,7 +393,8 @@ def kwok_config(kwok_dir):
 # ---------------------------------------------------------------- up / down
 
 def running(state):
-    if not state or not all(alive(p) for p in state.get("pids", {}).values()):
+    """Fully started (not just partly, by an `up` that failed) and answering."""
+    if not state or not state.get("complete") or not all(alive(p) for p in state["pids"].values()):
         return False
     try:
         return apiserver_ready(state)
@@ -455,7 +458,7 @@ def up(_args):
         "--bind-address", "127.0.0.1", "--secure-port", "0",
         "--service-account-private-key-file", c("sa.key"), "--root-ca-file", c("ca.crt"),
         "--cluster-signing-cert-file", c("ca.crt"), "--cluster-signing-key-file", c("ca.key"),
-        "--controllers", "*,-nodeipam,-nodelifecycle,-cloud-node-lifecycle,-service-lb-controller",
+        "--controllers", "*,-nodeipam,-cloud-node-lifecycle,-service-lb-controller",
         "--use-service-account-credentials=false"])
     spawn(state, "kube-scheduler", [b("kube-scheduler"), "--kubeconfig", state["kubeconfig"],
                                     "--leader-elect=false", "--bind-address", "127.0.0.1", "--secure-port", "0"])
@@ -471,7 +474,7 @@ def up(_args):
 
     log("starting kwok")
     kwok_dir = module_dir("sigs.k8s.io/kwok")
-    spawn(state, "kwok", [b("kwok"), "--kubeconfig", state["kubeconfig"], "--manage-all-nodes=false",
+    spawn(state, "kwok", [b("kwok"), "--kubeconfig", state["kubeconfig"],
                           "--manage-nodes-with-annotation-selector", "kwok.x-k8s.io/node=fake",
                           "--config", kwok_config(kwok_dir), "--server-address", "127.0.0.1:%d" % ports["kwok"],
                           "--node-ip", "127.0.0.1", "--cidr", "10.244.0.0/16"])
@@ -483,8 +486,8 @@ def up(_args):
     shutil.copy(c("webhook.key"), os.path.join(webhook_dir, "tls.key"))
     spawn(state, "kserve-controller", [
         b("manager"), "--kubeconfig", state["kubeconfig"], "--leader-elect=false",
-        "--metrics-bind-address", "127.0.0.1:%d" % ports["kserve_metrics"],
-        "--health-probe-bind-address", "127.0.0.1:%d" % ports["kserve_health"],
+        "--metrics-addr", "127.0.0.1:%d" % ports["kserve_metrics"],
+        "--health-probe-addr", "127.0.0.1:%d" % ports["kserve_health"],
         "--webhook-port", str(ports["webhook"])],
         env={"POD_NAMESPACE": KSERVE_NAMESPACE, "TMPDIR": os.path.join(STATE_DIR, "kserve-tmp"),
              "KUBECONFIG": state["kubeconfig"]})
@@ -499,6 +502,8 @@ def up(_args):
         spawn(state, name, [sys.executable, os.path.join(STANDINS, name + ".py"), "--kubeconfig", state["kubeconfig"],
                             "--domain", ROUTE_DOMAIN])
     wait_until("kwok nodes Ready", lambda: nodes_ready(api), 60, "kwok", state)
+    state["complete"] = True
+    save(state)
     log("control plane up in %ds" % (time.time() - started))
     print(state["kubeconfig"])
     return state
