@@ -121,14 +121,10 @@ def main():
                     if c["type"] == "Deployed" and c["status"] == "True"]
         init = {"type": "Initialized", "status": "True"}
         try:
-            for obj in render(ms):
-                api.call_api(
-                    "/apis/apps/v1/namespaces/{ns}/deployments/{name}" if obj["kind"] == "Deployment"
-                    else "/api/v1/namespaces/{ns}/services/{name}", "PATCH",
-                    path_params={"ns": ns, "name": obj["metadata"]["name"]},
-                    query_params=[("fieldManager", MANAGER), ("force", "true")],
-                    header_params={"Content-Type": "application/apply-patch+yaml", "Accept": "application/json"},
-                    body=obj, auth_settings=["BearerToken"], _preload_content=False)
+            deployment, service = render(ms)
+            apply = dict(field_manager=MANAGER, force=True, _content_type="application/apply-patch+yaml")
+            apps.patch_namespaced_deployment(deployment["metadata"]["name"], ns, deployment, **apply)
+            core.patch_namespaced_service(service["metadata"]["name"], ns, service, **apply)
         except ApiException as e:
             set_conditions(ms, [init, {"type": "Deployed", "status": "False"},
                                 {"type": "ReleaseFailed", "status": "True", "reason": "InstallError",

@@ -1,0 +1,105 @@
+"""Create, no-op, update, check mode, diff and delete, for each of the four kinds, on the real API."""
+
+import pytest
+from kubernetes import client
+from kubernetes.client.rest import ApiException
+
+from kserve_fixtures import OVMS_RUNTIME
+
+KINDS = {
+    "serving_runtime": dict(
+        path=("serving.kserve.io", "v1alpha1", "servingruntimes"),
+        create=dict(name="kserve-ovms", definition={"spec": OVMS_RUNTIME["spec"]}),
+        update=dict(disabled=True),
+        changed_field=lambda o: o["spec"].get("disabled"), expected=True,
+    ),
+    "inference_service": dict(
+        path=("serving.kserve.io", "v1beta1", "inferenceservices"),
+        create=dict(name="resnet", model_format="openvino_ir", protocol_version="v2", runtime="kserve-ovms",
+                    storage_uri="oci://quay.io/test/resnet-modelcar:1", offline=True),
+        update=dict(args=["--layout=NHWC:NCHW"]),
+        changed_field=lambda o: o["spec"]["predictor"]["model"].get("args"), expected=["--layout=NHWC:NCHW"],
+    ),
+    "route": dict(
+        path=("route.openshift.io", "v1", "routes"),
+        create=dict(name="resnet", service="resnet-predictor"),
+        update=dict(path="/v2"),
+        changed_field=lambda o: o["spec"].get("path"), expected="/v2",
+    ),
+    "model_server": dict(
+        path=("intel.com", "v1alpha1", "modelservers"),
+        create=dict(name="ovms-resnet", image_name="quay.io/test/ovms:2025.1",
+                    models_settings=dict(model_name="resnet", model_path="/models/resnet")),
+        update=dict(deployment_parameters=dict(replicas=2)),
+        changed_field=lambda o: (o["spec"].get("deployment_parameters") or {}).get("replicas"), expected=2,
+    ),
+}
+
+
+def read(api, path, namespace, name):
+    try:
+        return client.CustomObjectsApi(api).get_namespaced_custom_object(path[0], path[1], namespace, path[2], name)
+    except ApiException as e:
+        if e.status == 404:
+            return None
+        raise
+
+
+@pytest.fixture
+def prerequisites(api, namespace):
+    """What the kinds point at: the runtime for the InferenceService, a Service for the Route."""
+    client.CustomObjectsApi(api).create_namespaced_custom_object(
+        "serving.kserve.io", "v1alpha1", namespace, "servingruntimes",
+        dict(OVMS_RUNTIME, metadata={"name": "kserve-ovms", "namespace": namespace}))
+    client.CoreV1Api(api).create_namespaced_service(namespace, {
+        "metadata": {"name": "resnet-predictor"},
+        "spec": {"selector": {"app": "x"}, "ports": [{"name": "http", "port": 80, "targetPort": 8080}]}})
+    return namespace
+
+
+@pytest.mark.parametrize("kind", sorted(KINDS))
+def test_lifecycle(kind, api, prerequisites, module):
+    ns = prerequisites
+    spec = KINDS[kind]
+    name = spec["create"]["name"] if kind != "serving_runtime" else "rt-copy"
+    create = dict(spec["create"], name=name, namespace=ns)
+    update = dict(create, **spec["update"])
+
+    dry = module(kind, create, check=True)
+    assert dry["changed"] and not dry["failed"], dry
+    assert read(api, spec["path"], ns, name) is None, "check mode created the object"
+
+    made = module(kind, create)
+    assert made["changed"] and not made["failed"], made.get("msg")
+    assert made["result"]["metadata"]["name"] == name
+    live = read(api, spec["path"], ns, name)
+    assert live is not None
+    if kind != "serving_runtime":
+        assert made["wait"]["stages"][-1]["state"] == "ready", made["wait"]
+
+    again = module(kind, create)
+    assert not again["failed"], again.get("msg")
+    assert again["changed"] is False, again.get("diff")
+
+    preview = module(kind, update, check=True, diff=True)
+    assert preview["changed"] and not preview["failed"], preview.get("msg")
+    assert spec["changed_field"](preview["diff"]["after"]) != spec["changed_field"](preview["diff"]["before"])
+    assert "status" not in preview["diff"]["after"] and "managedFields" not in preview["diff"]["after"]["metadata"]
+    assert read(api, spec["path"], ns, name)["metadata"]["resourceVersion"] == live["metadata"]["resourceVersion"] \
+        or spec["changed_field"](read(api, spec["path"], ns, name)) == spec["changed_field"](live), \
+        "check mode changed the object"
+
+    updated = module(kind, update)
+    assert updated["changed"] and not updated["failed"], updated.get("msg")
+    assert spec["changed_field"](read(api, spec["path"], ns, name)) == spec["expected"]
+    assert spec["changed_field"](live) != spec["expected"]
+
+    keep = module(kind, dict(create, state="absent"), check=True)
+    assert keep["changed"] and read(api, spec["path"], ns, name) is not None
+
+    gone = module(kind, dict(create, state="absent"))
+    assert gone["changed"] and not gone["failed"], gone.get("msg")
+    assert read(api, spec["path"], ns, name) is None
+    assert gone["wait"]["stages"][0]["message"] == "deleted"
+
+    assert module(kind, dict(create, state="absent"))["changed"] is False
