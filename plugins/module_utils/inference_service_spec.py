@@ -1,5 +1,5 @@
-# Copyright: edgeai.serving contributors
-# Apache License 2.0 (see LICENSE or https://www.apache.org/licenses/LICENSE-2.0)
+# Copyright: (c) 2026, edgeai.serving contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """InferenceService: options to spec, storage URI rules, readiness and result."""
 
 from __future__ import absolute_import, division, print_function

@@ -1,5 +1,5 @@
-# Copyright: edgeai.serving contributors
-# Apache License 2.0 (see LICENSE or https://www.apache.org/licenses/LICENSE-2.0)
+# Copyright: (c) 2026, edgeai.serving contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Argument specs shared by every module that talks to a cluster.
 
 They match the doc fragments edgeai.serving.k8s_auth and edgeai.serving.k8s_apply.

@@ -1,5 +1,5 @@
-# Copyright: edgeai.serving contributors
-# Apache License 2.0 (see LICENSE or https://www.apache.org/licenses/LICENSE-2.0)
+# Copyright: (c) 2026, edgeai.serving contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Connection to the API server: credentials in, JSON requests and watch streams out.
 
 The kubernetes library only resolves credentials (kubeconfig, exec plugins,
@@ -30,9 +30,10 @@ except ImportError as e:  # pragma: no cover - reported by the module
     KUBERNETES_IMPORT_ERROR = e
 
 VERBS = {"GET": "get", "PATCH": "apply", "DELETE": "delete", "POST": "create", "PUT": "update"}
-# A restarting API server refuses connections for a few seconds; requests
-# that are safe to repeat wait this long for it.
+# A restarting API server refuses connections, then answers 503 until its
+# routes are installed; requests that are safe to repeat wait this long for it.
 RECONNECT_SECONDS = 30
+TRANSIENT_STATUS = (429, 502, 503, 504)
 
 
 def load_configuration(params):
@@ -130,12 +131,13 @@ class Cluster(object):
         while True:
             try:
                 resp = self._send(method, url, data, content_type if data else None, timeout, False)
-                break
+                if resp.status not in TRANSIENT_STATUS or time.time() + delay > deadline:
+                    break
             except K8sError as e:
                 if not e.retryable or time.time() + delay > deadline:
                     raise
-                time.sleep(delay)
-                delay = min(delay * 2, 2.0)
+            time.sleep(delay)
+            delay = min(delay * 2, 2.0)
         if resp.status < 300:
             return json.loads(resp.data.decode("utf-8")) if resp.data else {}
         # A missing object (not a missing namespace or API) reads as None.
@@ -161,7 +163,9 @@ class Cluster(object):
                 yield {"type": "ERROR", "object": parse_status(resp.read())}
                 return
             if resp.status >= 300:
-                raise describe(resp.status, resp.read(), "watch", resource, namespace)
+                error = describe(resp.status, resp.read(), "watch", resource, namespace)
+                error.retryable = resp.status in TRANSIENT_STATUS
+                raise error
             buf = b""
             for chunk in resp.stream(8192, decode_content=True):
                 buf += chunk

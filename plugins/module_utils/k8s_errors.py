@@ -1,5 +1,5 @@
-# Copyright: edgeai.serving contributors
-# Apache License 2.0 (see LICENSE or https://www.apache.org/licenses/LICENSE-2.0)
+# Copyright: (c) 2026, edgeai.serving contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Turn Kubernetes API failures into one readable sentence.
 
 Users see the server's message plus each field cause, never raw Status JSON.

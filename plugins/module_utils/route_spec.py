@@ -1,5 +1,5 @@
-# Copyright: edgeai.serving contributors
-# Apache License 2.0 (see LICENSE or https://www.apache.org/licenses/LICENSE-2.0)
+# Copyright: (c) 2026, edgeai.serving contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """OpenShift Route: options to spec, TLS rules, readiness and URL."""
 
 from __future__ import absolute_import, division, print_function
@@ -71,9 +71,9 @@ def build(params, cluster):
     service = params.get("service")
     if not service and not base_spec.get("to"):
         raise InvalidInput("service", "is required unless definition gives spec.to")
-    host, path = params.get("host"), params.get("path")
+    host, path = params.get("hostname"), params.get("path")
     if host and (len(host) > 253 or not HOST.match(host)):
-        raise InvalidInput("host", "%r is not a valid DNS name" % host)
+        raise InvalidInput("hostname", "%r is not a valid DNS name" % host)
     if path and not path.startswith("/"):
         raise InvalidInput("path", "%r must start with /" % path)
     tls = check_tls(params["tls"])

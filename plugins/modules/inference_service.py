@@ -1,7 +1,7 @@
 #!/usr/bin/python
 # -*- coding: utf-8 -*-
-# Copyright: edgeai.serving contributors
-# Apache License 2.0 (see LICENSE or https://www.apache.org/licenses/LICENSE-2.0)
+# Copyright: (c) 2026, edgeai.serving contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
 from __future__ import absolute_import, division, print_function
 
@@ -19,7 +19,7 @@ description:
     The wait ends at once on C(transitionStatus) V(InvalidSpec) or V(BlockedByFailedLoad), with C(lastFailureInfo)
     (for example V(NoSupportingRuntime) or V(ModelLoadFailed) and the exit code).
 author:
-  - edgeai.serving contributors
+  - edgeai.serving contributors (@edgeai)
 extends_documentation_fragment:
   - edgeai.serving.k8s_auth
   - edgeai.serving.k8s_apply

@@ -1,7 +1,7 @@
 #!/usr/bin/python
 # -*- coding: utf-8 -*-
-# Copyright: edgeai.serving contributors
-# Apache License 2.0 (see LICENSE or https://www.apache.org/licenses/LICENSE-2.0)
+# Copyright: (c) 2026, edgeai.serving contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
 from __future__ import absolute_import, division, print_function
 
@@ -21,7 +21,7 @@ description:
   - The option groups mirror the ModelServer spec; the operator's defaults are applied here too
     (gRPC port 8080, REST port 8081, log level INFO, the latest model version).
 author:
-  - edgeai.serving contributors
+  - edgeai.serving contributors (@edgeai)
 extends_documentation_fragment:
   - edgeai.serving.k8s_auth
   - edgeai.serving.k8s_apply

@@ -1,7 +1,7 @@
 #!/usr/bin/python
 # -*- coding: utf-8 -*-
-# Copyright: edgeai.serving contributors
-# Apache License 2.0 (see LICENSE or https://www.apache.org/licenses/LICENSE-2.0)
+# Copyright: (c) 2026, edgeai.serving contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
 from __future__ import absolute_import, division, print_function
 
@@ -17,7 +17,7 @@ description:
   - With O(wait), waits until every router in C(status.ingress) reports C(Admitted=True). C(Admitted=False)
     (for example V(HostAlreadyClaimed)) fails at once with the router's reason.
 author:
-  - edgeai.serving contributors
+  - edgeai.serving contributors (@edgeai)
 extends_documentation_fragment:
   - edgeai.serving.k8s_auth
   - edgeai.serving.k8s_apply
@@ -41,9 +41,11 @@ options:
       - When not given it is read from the Service. A Service with one port, or with a port named C(http),
         C(https), C(rest), C(http1) or C(h2c), needs no choice.
     type: raw
-  host:
+  hostname:
     description:
-      - The host name. Without it MicroShift and OpenShift assign C(<name>-<namespace>.<apps domain>).
+      - The host name the route serves. Without it MicroShift and OpenShift assign
+        C(<name>-<namespace>.<apps domain>).
+      - Called C(hostname) because O(host) is the API server, as in C(kubernetes.core.openshift_route).
     type: str
   path:
     description:
@@ -106,7 +108,7 @@ EXAMPLES = r"""
     name: resnet
     namespace: ai-demo
     service: resnet-predictor
-    host: resnet.edge.example.com
+    hostname: resnet.edge.example.com
     tls:
       certificate: "{{ lookup('ansible.builtin.file', 'resnet.crt') }}"
       key: "{{ lookup('ansible.builtin.file', 'resnet.key') }}"
@@ -143,7 +145,7 @@ from ansible_collections.edgeai.serving.plugins.module_utils.route_spec import K
 OPTIONS = dict(
     service=dict(type="str"),
     target_port=dict(type="raw"),
-    host=dict(type="str"),
+    hostname=dict(type="str"),
     path=dict(type="str"),
     tls=dict(type="dict", default={}, options=dict(
         termination=dict(type="str", default="edge", choices=["edge", "passthrough", "reencrypt", "none"]),

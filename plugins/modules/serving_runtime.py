@@ -1,7 +1,7 @@
 #!/usr/bin/python
 # -*- coding: utf-8 -*-
-# Copyright: edgeai.serving contributors
-# Apache License 2.0 (see LICENSE or https://www.apache.org/licenses/LICENSE-2.0)
+# Copyright: (c) 2026, edgeai.serving contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
 from __future__ import absolute_import, division, print_function
 
@@ -18,7 +18,7 @@ description:
     runtime in another namespace (O(copy_from)), with server metadata stripped. Or from options and O(definition).
   - A ServingRuntime is ready once the API server accepts it; O(wait) only matters for O(state=absent).
 author:
-  - edgeai.serving contributors
+  - edgeai.serving contributors (@edgeai)
 extends_documentation_fragment:
   - edgeai.serving.k8s_auth
   - edgeai.serving.k8s_apply
@@ -167,7 +167,7 @@ OPTIONS = dict(
         name=dict(type="str", required=True),
     )),
     release_info=dict(type="raw"),
-    image_key=dict(type="str"),
+    image_key=dict(type="str", no_log=False),
     image=dict(type="str"),
     model_formats=dict(type="list", elements="dict", options=dict(
         name=dict(type="str", required=True),

@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """A real local Kubernetes control plane for the collection's tests.
 
 etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kwok fake
@@ -326,7 +325,7 @@ def yaml_files(*paths):
 def kserve_content(state, kserve_dir):
     crd_dir = os.path.join(kserve_dir, "config", "crd", "full")
     crds = []
-    for root, _, files in os.walk(crd_dir):
+    for root, _dirs, files in os.walk(crd_dir):
         crds += [os.path.join(root, f) for f in sorted(files) if f.startswith("serving.kserve.io_")]
     docs = yaml_files(*crds)
     docs.append({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": KSERVE_NAMESPACE}})
@@ -368,25 +367,29 @@ def nodes():
     def node(name, extra):
         cap = {"cpu": "16", "memory": "64Gi", "pods": "110"}
         cap.update(extra)
-        return {"apiVersion": "v1", "kind": "Node", "metadata": {
-            "name": name,
-            "annotations": {"node.alpha.kubernetes.io/ttl": "0", "kwok.x-k8s.io/node": "fake"},
-            "labels": {"kubernetes.io/hostname": name, "kubernetes.io/os": "linux", "kubernetes.io/arch": "amd64",
-                       "type": "kwok", "node-role.kubernetes.io/worker": ""}},
-            "status": {"allocatable": cap, "capacity": cap}}
+        meta = {"name": name,
+                "annotations": {"node.alpha.kubernetes.io/ttl": "0", "kwok.x-k8s.io/node": "fake"},
+                "labels": {"kubernetes.io/hostname": name, "kubernetes.io/os": "linux", "kubernetes.io/arch": "amd64",
+                           "type": "kwok", "node-role.kubernetes.io/worker": ""}}
+        return {"apiVersion": "v1", "kind": "Node", "metadata": meta, "status": {"allocatable": cap, "capacity": cap}}
     return [node(CPU_NODE, {}), node(GPU_NODE, {"nvidia.com/gpu": "1"})]
 
 
 def kwok_config(kwok_dir):
-    """Upstream fast node/pod stages plus the pod-failure chaos stage, assembled from the kwok module."""
+    """kwok's own fast node and pod stages, plus our crash-loop stage (which pod-ready must then skip)."""
     stage = os.path.join(kwok_dir, "kustomize", "stage")
-    files = [os.path.join(stage, "node", "fast", "node-initialize.yaml"),
-             os.path.join(stage, "node", "heartbeat", "node-heartbeat.yaml"),
-             os.path.join(stage, "pod", "chaos", "pod-container-running-failed.yaml")]
-    files += [os.path.join(stage, "pod", "fast", f) for f in ("pod-ready.yaml", "pod-complete.yaml", "pod-delete.yaml")]
+    docs = yaml_files(os.path.join(stage, "node", "fast", "node-initialize.yaml"),
+                      os.path.join(stage, "node", "heartbeat", "node-heartbeat.yaml"),
+                      *[os.path.join(stage, "pod", "fast", f) for f in ("pod-ready.yaml", "pod-complete.yaml",
+                                                                        "pod-delete.yaml")])
+    for doc in docs:
+        if doc["metadata"]["name"] == "pod-ready":
+            doc["spec"]["selector"]["matchExpressions"].append(
+                {"key": '.metadata.labels["edgeai.test/crashloop"]', "operator": "DoesNotExist"})
+    docs += yaml_files(os.path.join(HERE, "kwok-stage-pod-crashloop.yaml"))
     path = os.path.join(STATE_DIR, "kwok.yaml")
     with open(path, "w") as f:
-        yaml.safe_dump_all(yaml_files(*files), f)
+        yaml.safe_dump_all(docs, f)
     return path
 
 
@@ -423,8 +426,12 @@ def up(_args):
     state = {"pids": {}, "argv": {}, "env": {}, "ports": ports, "certs": certs, "bindir": bindir,
              "kubeconfig": os.path.join(STATE_DIR, "kubeconfig"), "route_domain": ROUTE_DOMAIN}
     save(state)
-    b = lambda name: os.path.join(bindir, name)  # noqa: E731
-    c = lambda name: os.path.join(certs, name)  # noqa: E731
+
+    def b(name):
+        return os.path.join(bindir, name)
+
+    def c(name):
+        return os.path.join(certs, name)
 
     log("starting etcd")
     etcd_url = "http://127.0.0.1:%d" % ports["etcd"]
@@ -561,7 +568,7 @@ def env(_args):
 
 
 def main():
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n", maxsplit=1)[0])
     p.add_argument("command", choices=["up", "down", "status", "env", "build"])
     args = p.parse_args()
     if args.command == "build":

@@ -27,7 +27,7 @@ def run_tasks(tasks, env=None, check=False, diff=False, module_defaults=None):
                    ANSIBLE_PYTHON_INTERPRETER=sys.executable, ANSIBLE_NOCOLOR="1")
     run_env.update(env or {})
     try:
-        proc = subprocess.run(cmd, capture_output=True, text=True, env=run_env, stdin=subprocess.DEVNULL)
+        proc = subprocess.run(cmd, capture_output=True, text=True, env=run_env, stdin=subprocess.DEVNULL, check=False)
     finally:
         os.unlink(path)
     lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("[")]

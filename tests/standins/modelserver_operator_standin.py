@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """TEST STAND-IN for the OpenVINO operator (a Helm-based operator).
 
 The real operator's module is refused by the Go module proxy (403), so it

@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """TEST STAND-IN for MicroShift's route host assignment and its router.
 
 Plain Kubernetes with only the Route CRD assigns no host and writes no
@@ -64,9 +63,9 @@ def main():
                     admit(other, cache)
             return
         if not route["spec"].get("host"):
+            host = "%s-%s.%s" % (meta["name"], meta["namespace"], args.domain)
             co.patch_namespaced_custom_object(GROUP, VERSION, meta["namespace"], PLURAL, meta["name"],
-                                              {"spec": {"host": "%s-%s.%s" % (meta["name"], meta["namespace"],
-                                                                             args.domain)}})
+                                              {"spec": {"host": host}})
             return
         admit(route, cache)
 

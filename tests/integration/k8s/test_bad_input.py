@@ -54,7 +54,7 @@ def cases(tmp):
         ("route", dict(ROUTE, tls=dict(certificate=PEM)), "tls.key: certificate and key must be given together"),
         ("route", dict(ROUTE, tls=dict(termination="magic")), "termination"),
         ("route", dict(ROUTE, path="v2"), "path: 'v2' must start with /"),
-        ("route", dict(ROUTE, host="Bad Host"), "host: 'Bad Host' is not a valid DNS name"),
+        ("route", dict(ROUTE, hostname="Bad Host"), "hostname: 'Bad Host' is not a valid DNS name"),
         ("route", dict(ROUTE, service=None), "service: is required"),
         ("route", dict(ROUTE, service="nope", target_port=None), "service: Service"),
         ("route", dict(ROUTE, tls=dict(destination_ca_certificate=PEM)),
@@ -93,14 +93,17 @@ def snapshot(api, namespace):
 
 def test_bad_inputs_name_the_field_and_change_nothing(api, namespace, module, tmp_path, run_with_auth):
     # Something already there, which a bad update must leave alone.
-    assert not module("inference_service", dict(ISVC, name="keep", namespace=namespace))["failed"]
+    client.CustomObjectsApi(api).create_namespaced_custom_object(
+        "serving.kserve.io", "v1alpha1", namespace, "servingruntimes",
+        dict(OVMS_RUNTIME, metadata={"name": "kserve-ovms", "namespace": namespace}))
+    kept = module("inference_service", dict(ISVC, name="keep", namespace=namespace))
+    assert not kept["failed"], kept.get("msg")
     all_cases = cases(tmp_path) + [("inference_service", dict(ISVC, name="keep", storage_uri="gopher://x"),
                                     "storage_uri: scheme 'gopher'")]
     assert len(all_cases) >= 30
     before = snapshot(api, namespace)
-    tasks = [{"edgeai.serving." + mod: dict(dict((k, v) for k, v in args.items() if v is not None), namespace=namespace,
-                                            **({} if "namespace" not in args else {"namespace": args["namespace"]}))}
-             for mod, args, _ in all_cases]
+    tasks = [{"edgeai.serving." + mod: dict({"namespace": namespace}, **dict((k, v) for k, v in args.items() if v is not None))}
+             for mod, args, _expected in all_cases]
     results = run_with_auth(tasks)
     problems = []
     for (mod, args, expected), res in zip(all_cases, results):

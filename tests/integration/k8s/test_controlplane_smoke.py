@@ -21,6 +21,10 @@ def wait_for(what, fn, timeout=120):
     raise AssertionError("%s did not happen within %ds; last seen: %r" % (what, timeout, last))
 
 
+def isvc_named(api, namespace, name):
+    return client.CustomObjectsApi(api).get_namespaced_custom_object(*KSERVE[:2], namespace, KSERVE[2], name)
+
+
 def condition(obj, ctype):
     for c in (obj.get("status") or {}).get("conditions") or []:
         if c["type"] == ctype:
@@ -41,9 +45,8 @@ def test_kserve_creates_predictor_on_kwok_and_reaches_ready(api, namespace):
     co.create_namespaced_custom_object("serving.kserve.io", "v1alpha1", namespace, "servingruntimes",
                                        ovms_runtime(namespace))
     co.create_namespaced_custom_object(*KSERVE[:2], namespace, KSERVE[2], isvc(namespace, "resnet"))
-    obj = wait_for("InferenceService Ready=True", lambda: (
-        lambda o: o if condition(o, "Ready") == "True" else None)(
-        co.get_namespaced_custom_object(*KSERVE[:2], namespace, KSERVE[2], "resnet")))
+    wait_for("InferenceService Ready=True", lambda: condition(isvc_named(api, namespace, "resnet"), "Ready") == "True")
+    obj = isvc_named(api, namespace, "resnet")
     # MicroShift sets urlScheme https, which KServe applies to the internal address too.
     assert obj["status"]["address"]["url"] == "https://resnet-predictor.%s.svc.cluster.local" % namespace
     dep = client.AppsV1Api(api).read_namespaced_deployment("resnet-predictor", namespace)
@@ -63,9 +66,9 @@ def test_unsupported_format_is_invalid_spec_no_supporting_runtime(api, namespace
                                        ovms_runtime(namespace))
     co.create_namespaced_custom_object(*KSERVE[:2], namespace, KSERVE[2],
                                        isvc(namespace, "nofmt", fmt="no-such-format"))
-    obj = wait_for("modelStatus InvalidSpec", lambda: (
-        lambda o: o if (o.get("status") or {}).get("modelStatus", {}).get("transitionStatus") == "InvalidSpec" else None)(
-        co.get_namespaced_custom_object(*KSERVE[:2], namespace, KSERVE[2], "nofmt")))
+    wait_for("modelStatus InvalidSpec", lambda: (isvc_named(api, namespace, "nofmt").get("status") or {}).get(
+        "modelStatus", {}).get("transitionStatus") == "InvalidSpec")
+    obj = isvc_named(api, namespace, "nofmt")
     assert obj["status"]["modelStatus"]["lastFailureInfo"]["reason"] == "NoSupportingRuntime"
     assert condition(obj, "Ready") != "True"
 
@@ -75,8 +78,9 @@ def test_route_standin_assigns_host_and_admits(api, namespace, cluster):
     body = {"apiVersion": "route.openshift.io/v1", "kind": "Route", "metadata": {"name": "r1"},
             "spec": {"to": {"kind": "Service", "name": "svc"}}}
     co.create_namespaced_custom_object("route.openshift.io", "v1", namespace, "routes", body)
-    obj = wait_for("route admitted", lambda: (
-        lambda o: o if (o.get("status") or {}).get("ingress") else None)(
-        co.get_namespaced_custom_object("route.openshift.io", "v1", namespace, "routes", "r1")))
+    def route():
+        return co.get_namespaced_custom_object("route.openshift.io", "v1", namespace, "routes", "r1")
+    wait_for("route admitted", lambda: (route().get("status") or {}).get("ingress"))
+    obj = route()
     assert obj["spec"]["host"] == "r1-%s.%s" % (namespace, cluster["route_domain"])
     assert obj["status"]["ingress"][0]["conditions"][0]["status"] == "True"

@@ -1,5 +1,8 @@
 """Create, no-op, update, check mode, diff and delete, for each of the four kinds, on the real API."""
 
+import copy
+import json
+
 import pytest
 from kubernetes import client
 from kubernetes.client.rest import ApiException
@@ -9,7 +12,8 @@ from kserve_fixtures import OVMS_RUNTIME
 KINDS = {
     "serving_runtime": dict(
         path=("serving.kserve.io", "v1alpha1", "servingruntimes"),
-        create=dict(name="kserve-ovms", definition={"spec": OVMS_RUNTIME["spec"]}),
+        # As MicroShift ships it: the image is a release-info key, the args hold Go templates.
+        create=dict(name="rt-copy", src="{src}", release_info="{release_info}", image_key="ovms-image"),
         update=dict(disabled=True),
         changed_field=lambda o: o["spec"].get("disabled"), expected=True,
     ),
@@ -57,12 +61,25 @@ def prerequisites(api, namespace):
     return namespace
 
 
+@pytest.fixture
+def shipped_files(tmp_path):
+    """A runtime file and release info shaped like MicroShift's."""
+    runtime = copy.deepcopy(OVMS_RUNTIME)
+    runtime["spec"]["containers"][0]["image"] = "ovms-image"
+    runtime["metadata"]["namespace"] = "redhat-ods-applications"
+    (tmp_path / "ovms-kserve.yaml").write_text(json.dumps(runtime))
+    (tmp_path / "release.json").write_text(json.dumps({"release": {"base": "4.19.0"}, "images": {
+        "ovms-image": "registry.example/ovms@sha256:0123", "vllm-cuda-image": "registry.example/vllm:1"}}))
+    return {"src": str(tmp_path / "ovms-kserve.yaml"), "release_info": str(tmp_path / "release.json")}
+
+
 @pytest.mark.parametrize("kind", sorted(KINDS))
-def test_lifecycle(kind, api, prerequisites, module):
+def test_lifecycle(kind, api, prerequisites, module, shipped_files):
     ns = prerequisites
     spec = KINDS[kind]
-    name = spec["create"]["name"] if kind != "serving_runtime" else "rt-copy"
-    create = dict(spec["create"], name=name, namespace=ns)
+    name = spec["create"]["name"]
+    create = dict(((k, v.format(**shipped_files) if isinstance(v, str) else v) for k, v in spec["create"].items()),
+                  namespace=ns)
     update = dict(create, **spec["update"])
 
     dry = module(kind, create, check=True)
@@ -74,6 +91,10 @@ def test_lifecycle(kind, api, prerequisites, module):
     assert made["result"]["metadata"]["name"] == name
     live = read(api, spec["path"], ns, name)
     assert live is not None
+    if kind == "serving_runtime":
+        container = live["spec"]["containers"][0]
+        assert container["image"] == "registry.example/ovms@sha256:0123"
+        assert "--model_name={{.Name}}" in container["args"]
     if kind != "serving_runtime":
         assert made["wait"]["stages"][-1]["state"] == "ready", made["wait"]
 

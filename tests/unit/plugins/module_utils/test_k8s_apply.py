@@ -2,9 +2,8 @@ from ansible_collections.edgeai.serving.plugins.module_utils import k8s_apply
 
 
 def obj(rv="1", replicas=1, status=None):
-    return {"apiVersion": "v1", "kind": "X", "metadata": {"name": "a", "resourceVersion": rv, "generation": 3,
-                                                           "managedFields": [{"manager": "m"}]},
-            "spec": {"replicas": replicas}, "status": status or {}}
+    meta = {"name": "a", "resourceVersion": rv, "generation": 3, "managedFields": [{"manager": "m"}]}
+    return {"apiVersion": "v1", "kind": "X", "metadata": meta, "spec": {"replicas": replicas}, "status": status or {}}
 
 
 def test_status_and_server_metadata_are_not_changes():

@@ -44,7 +44,8 @@ def test_isvc_build_sets_mode_annotation_and_env_list():
     assert "version" not in model["modelFormat"] and out["spec"]["predictor"]["minReplicas"] == 1
 
 
-@pytest.mark.parametrize("name,expected", [("resnet", "resnet-ovms"), ("my-ovms", "my-ovms"), ("a" * 60, "a" * 60 + "-ov"), ("c" * 59, "c" * 59 + "-ovm"), ("d" * 62, "d" * 62), ("b" * 70, "b" * 63)])
+@pytest.mark.parametrize("name,expected", [("resnet", "resnet-ovms"), ("my-ovms", "my-ovms"), ("a" * 60, "a" * 60 + "-ov"),
+                                           ("c" * 59, "c" * 59 + "-ovm"), ("d" * 62, "d" * 62), ("b" * 70, "b" * 63)])
 def test_model_server_naming_rule(name, expected):
     assert ms.service_name(name) == expected
 
