@@ -328,7 +328,8 @@ def kserve_content(state, kserve_dir):
     for root, _dirs, files in os.walk(crd_dir):
         crds += [os.path.join(root, f) for f in sorted(files) if f.startswith("serving.kserve.io_")]
     docs = yaml_files(*crds)
-    docs.append({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": KSERVE_NAMESPACE}})
+    # KServe's namespace, and the workload namespace of the local default inventory.
+    docs += [{"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}} for ns in (KSERVE_NAMESPACE, "ai-demo")]
 
     # The upstream config, patched as MicroShift patches it.
     cm = yaml_files(os.path.join(kserve_dir, "config", "configmap", "inferenceservice.yaml"))[0]
