@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import time
 
 from ansible.plugins.callback import CallbackBase
 
@@ -21,11 +22,17 @@ class CallbackModule(CallbackBase):
     def __init__(self):
         super().__init__()
         self.results = []
+        self.started = {}
+
+    def v2_runner_on_start(self, host, task):
+        self.started[task._uuid] = time.monotonic()
 
     def _record(self, result, **extra):
         entry = dict(result._result)
         entry.update(extra)
         entry["task"] = result._task.get_name()
+        # Seconds the task took, for benchmarks; tests never assert on it.
+        entry["task_seconds"] = time.monotonic() - self.started.get(result._task._uuid, time.monotonic())
         self.results.append(entry)
 
     def v2_runner_on_ok(self, result):

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# make bench: edgeai.serving against kubernetes.core.k8s on the same local control plane, in one run.
+# kubernetes.core comes from the `ansible` package on PyPI, in a venv of its own.
+set -euo pipefail
+repo=$(cd "$(dirname "$0")/.." && pwd)
+cd "$repo"
+cache="$HOME/.cache/edgeai-serving"
+venv="$cache/bench-venv"
+stamp="$venv/.installed-$(sha256sum benchmarks/requirements.txt | cut -c1-12)"
+if [ ! -f "$stamp" ]; then
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet -r benchmarks/requirements.txt
+  touch "$stamp"
+fi
+kubeconfig=$("$cache/venv/bin/python" tests/controlplane/controlplane.py up)
+"$venv/bin/python" benchmarks/compare_with_kubernetes_core.py --kubeconfig "$kubeconfig" "$@"
