@@ -59,13 +59,24 @@ def load_configuration(params):
         if params.get(option):
             setattr(cfg, attribute, params[option])
     if params.get("api_key"):
+        # Replaces a kubeconfig token, which newer clients keep under "BearerToken"; every
+        # client version falls back to "authorization" with its prefix.
         cfg.api_key = {"authorization": params["api_key"]}
         cfg.api_key_prefix = {"authorization": "Bearer"}
+        # The kubeconfig's token refresher would put its own token back.
+        cfg.refresh_api_key_hook = None
     if params.get("validate_certs") is not None:
         cfg.verify_ssl = params["validate_certs"]
     if not cfg.host or cfg.host == "http://localhost":
         raise K8sError("no API server: set host or kubeconfig (or K8S_AUTH_HOST / K8S_AUTH_KUBECONFIG)")
     return cfg
+
+
+def bearer_token(cfg):
+    """The Authorization header value, refreshed (exec plugins, expiring tokens), in any client version."""
+    if cfg.refresh_api_key_hook:
+        cfg.refresh_api_key_hook(cfg)
+    return (cfg.auth_settings().get("BearerToken") or {}).get("value")
 
 
 class Cluster(object):
@@ -94,9 +105,7 @@ class Cluster(object):
         headers = {"Accept": "application/json", "User-Agent": "edgeai.serving"}
         if content_type:
             headers["Content-Type"] = content_type
-        if self.cfg.refresh_api_key_hook:
-            self.cfg.refresh_api_key_hook(self.cfg)
-        token = self.cfg.get_api_key_with_prefix("authorization")
+        token = bearer_token(self.cfg)
         if token:
             headers["Authorization"] = token
         return headers

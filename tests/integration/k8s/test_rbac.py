@@ -72,13 +72,21 @@ def test_all_modules_work_with_the_documented_role_only(api, namespace, token_au
     assert [r["changed"] for r in results] == [True, True, True, True, True]
 
 
-def test_a_missing_verb_is_a_clear_403(api, namespace, token_auth):
+def test_a_missing_verb_is_a_clear_403(api, namespace, cluster, tmp_path):
+    """Here the token comes from a kubeconfig, as `oc login` writes it."""
     role = documented_role()
     for rule in role["rules"]:
         if "inferenceservices" in rule["resources"]:
             rule["verbs"].remove("patch")
     token = bind(api, namespace, role)
-    (res,) = run_tasks([tasks(namespace)[1]], module_defaults=token_auth(token), env=no_kubeconfig())
+    kubeconfig = tmp_path / "kubeconfig"
+    kubeconfig.write_text(yaml.safe_dump({
+        "apiVersion": "v1", "kind": "Config", "current-context": "sa",
+        "clusters": [{"name": "local", "cluster": {"server": "https://127.0.0.1:%d" % cluster["ports"]["apiserver"],
+                                                   "certificate-authority": os.path.join(cluster["certs"], "ca.crt")}}],
+        "users": [{"name": "sa", "user": {"token": token}}],
+        "contexts": [{"name": "sa", "context": {"cluster": "local", "user": "sa"}}]}))
+    (res,) = run_tasks([tasks(namespace)[1]], env={"K8S_AUTH_KUBECONFIG": str(kubeconfig)})
     assert res["failed"]
     assert res["msg"].startswith("forbidden: the credentials in use may not apply "
                                  "inferenceservices.serving.kserve.io in namespace %s (RBAC)" % namespace), res["msg"]
