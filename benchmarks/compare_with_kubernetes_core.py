@@ -19,8 +19,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "tests"))
 sys.path.insert(0, os.path.join(HERE, "..", "tests", "integration"))
 
-import conftest  # noqa: E402,F401  (makes the checkout importable as the collection)
-from ansible_runner import run_tasks  # noqa: E402
+from ansible_runner import run_tasks  # noqa: E402  pylint: disable=wrong-import-position
 
 RUNTIME = {
     "apiVersion": "serving.kserve.io/v1alpha1", "kind": "ServingRuntime", "metadata": {"name": "kserve-ovms"},
@@ -66,8 +65,8 @@ def rolled_out(api, namespace, name, arg):
 
 
 def run(api, make_task, namespace, kubeconfig, rounds):
-    times = dict((step, []) for step, _, _ in STEPS)
-    fresh = dict((step, []) for step, _, _ in STEPS)
+    times = dict((step[0], []) for step in STEPS)
+    fresh = dict((step[0], []) for step in STEPS)
     for i in range(rounds):
         name = "bench-%d-%s" % (i, uuid.uuid4().hex[:4])
         for step, args, state in STEPS:
@@ -99,10 +98,11 @@ def main():
     print("'new spec served' = the predictor Deployment ran the applied spec, fully rolled out, when the module returned")
     print("%-22s %16s %16s %8s   %s" % ("step", "edgeai.serving", "kubernetes.core", "ratio",
                                       "new spec served (ours / theirs, rounds)"))
-    for step, _, _ in STEPS:
+    for step in (s[0] for s in STEPS):
         a, b = statistics.median(ours_t[step]), statistics.median(theirs_t[step])
-        served = "%s / %s" % (sum(bool(x) for x in ours_f[step]), sum(bool(x) for x in theirs_f[step])) \
-            if ours_f[step][0] is not None else "-"
+        served = "-"
+        if ours_f[step][0] is not None:
+            served = "%s / %s" % (sum(bool(x) for x in ours_f[step]), sum(bool(x) for x in theirs_f[step]))
         print("%-22s %16.2f %16.2f %7.1fx   %s" % (step, a, b, b / a, served))
     total_a = sum(sum(v) for v in ours_t.values())
     total_b = sum(sum(v) for v in theirs_t.values())

@@ -12,5 +12,8 @@ if [ ! -f "$stamp" ]; then
   "$venv/bin/pip" install --quiet -r benchmarks/requirements.txt
   touch "$stamp"
 fi
+mkdir -p "$cache/collections/ansible_collections/edgeai"
+ln -sfn "$repo" "$cache/collections/ansible_collections/edgeai/serving"
+export ANSIBLE_COLLECTIONS_PATH="$cache/collections"
 kubeconfig=$("$cache/venv/bin/python" tests/controlplane/controlplane.py up)
 "$venv/bin/python" benchmarks/compare_with_kubernetes_core.py --kubeconfig "$kubeconfig" "$@"

@@ -78,6 +78,7 @@ def test_route_standin_assigns_host_and_admits(api, namespace, cluster):
     body = {"apiVersion": "route.openshift.io/v1", "kind": "Route", "metadata": {"name": "r1"},
             "spec": {"to": {"kind": "Service", "name": "svc"}}}
     co.create_namespaced_custom_object("route.openshift.io", "v1", namespace, "routes", body)
+
     def route():
         return co.get_namespaced_custom_object("route.openshift.io", "v1", namespace, "routes", "r1")
     wait_for("route admitted", lambda: (route().get("status") or {}).get("ingress"))

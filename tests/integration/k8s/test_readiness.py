@@ -4,6 +4,7 @@ from kubernetes import client
 
 from kserve_fixtures import OVMS_RUNTIME
 
+
 def runtime(api, namespace):
     client.CustomObjectsApi(api).create_namespaced_custom_object(
         "serving.kserve.io", "v1alpha1", namespace, "servingruntimes",

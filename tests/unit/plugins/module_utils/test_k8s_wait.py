@@ -38,10 +38,10 @@ class StateCheck(Check):
     resource = res.INFERENCE_SERVICE
     description = "state ready"
 
-    def evaluate(self, o, cluster, elapsed):
-        if o is None:
+    def evaluate(self, obj, cluster, elapsed):
+        if obj is None:
             return Verdict(PENDING, "absent")
-        return Verdict(o["state"], "state %s" % o["state"])
+        return Verdict(obj["state"], "state %s" % obj["state"])
 
 
 def listing(rv, *items):
@@ -104,7 +104,7 @@ def test_other_watch_errors_are_not_swallowed():
 
 def test_followups_run_after_ready():
     class WithFollowup(StateCheck):
-        def followups(self, o):
+        def followups(self, obj):
             return [StateCheck("ns", "y")]
     cluster = ScriptedCluster([listing(5, obj(5, READY)), listing(6, obj(6, READY))], [])
     out = Waiter(cluster, 30).run([WithFollowup("ns", "x")])
