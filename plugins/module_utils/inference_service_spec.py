@@ -94,7 +94,7 @@ def build(params, cluster):
     })
 
 
-def checks(params, obj, fresh):
+def checks(params, fresh):
     return [InferenceServiceReady(params["namespace"], params["name"], fresh)]
 
 

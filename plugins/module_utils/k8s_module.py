@@ -32,7 +32,7 @@ class KindSpec(object):
         self.resource = resource
         # build(params, cluster) -> the spec-level fields merged over base_object.
         self.build = build
-        # checks(params, obj, fresh) -> readiness checks after an apply.
+        # checks(params, fresh) -> readiness checks after an apply.
         self.checks = checks
         self.secret_paths = tuple(("spec",) + tuple(p) for p in secret_paths)
         # summarize(params, obj) -> extra result keys.
@@ -83,7 +83,7 @@ def _execute(module, kind, cluster, result):
                                   params["force_conflicts"], module.check_mode)
         fresh = Fresh(applied_at(outcome.after, params["field_manager"]) if outcome.changed else None,
                       params["field_manager"])
-        checks = kind.checks(params, outcome.after, fresh) if kind.checks else []
+        checks = kind.checks(params, fresh) if kind.checks else []
     result["changed"] = outcome.changed
     result["result"] = k8s_apply.redact(outcome.after, kind.secret_paths) or {}
     if module._diff:

@@ -50,7 +50,7 @@ def build(params, cluster):
     return compact({"spec": spec})
 
 
-def checks(params, obj, fresh):
+def checks(params, fresh):
     return [ModelServerDeployed(params["namespace"], params["name"], fresh, service_name(params["name"]))]
 
 

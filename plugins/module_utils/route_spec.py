@@ -93,7 +93,7 @@ def build(params, cluster):
     }})
 
 
-def checks(params, obj, fresh):
+def checks(params, fresh):
     return [RouteAdmitted(params["namespace"], params["name"])]
 
 
