@@ -96,8 +96,8 @@ def main():
         client.CoreV1Api(api).delete_namespace(namespace)
     print("median seconds per step over %d rounds (ratio = kubernetes.core / edgeai.serving)" % args.rounds)
     print("'new spec served' = the predictor Deployment ran the applied spec, fully rolled out, when the module returned")
-    print("%-22s %16s %16s %8s   %s" % ("step", "edgeai.serving", "kubernetes.core", "ratio",
-                                      "new spec served (ours / theirs, rounds)"))
+    header = ("step", "edgeai.serving", "kubernetes.core", "ratio", "new spec served (ours / theirs, rounds)")
+    print("%-22s %16s %16s %8s   %s" % header)
     for step in (s[0] for s in STEPS):
         a, b = statistics.median(ours_t[step]), statistics.median(theirs_t[step])
         served = "-"
