@@ -10,6 +10,13 @@ __metaclass__ = type
 class ModuleDocFragment(object):
     # Matches APPLY_ARG_SPEC in plugins/module_utils/k8s_args.py.
     DOCUMENTATION = r"""
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: full
+  platform:
+    platforms: posix
 options:
   name:
     description:

@@ -22,13 +22,6 @@ extends_documentation_fragment:
   - edgeai.serving.k8s_auth
   - edgeai.serving.k8s_apply
   - ansible.builtin.action_common_attributes
-attributes:
-  check_mode:
-    support: full
-  diff_mode:
-    support: full
-  platform:
-    platforms: posix
 options:
   service:
     description:
