@@ -9,7 +9,7 @@ __metaclass__ = type
 from ansible.module_utils.six import string_types
 
 from ansible_collections.edgeai.serving.plugins.module_utils import k8s_resources as res
-from ansible_collections.edgeai.serving.plugins.module_utils.input_checks import compact
+from ansible_collections.edgeai.serving.plugins.module_utils.input_checks import compact, definition_spec
 from ansible_collections.edgeai.serving.plugins.module_utils.k8s_errors import InvalidInput
 from ansible_collections.edgeai.serving.plugins.module_utils.k8s_module import KindSpec
 from ansible_collections.edgeai.serving.plugins.module_utils.k8s_readiness import InferenceServiceReady
@@ -65,7 +65,7 @@ def env_list(env):
 
 
 def build(params, cluster):
-    predictor_base = ((params.get("definition") or {}).get("spec") or {}).get("predictor")
+    predictor_base = definition_spec(params).get("predictor")
     if not params.get("model_format") and not predictor_base:
         raise InvalidInput("model_format", "is required unless definition gives spec.predictor")
     if params.get("storage_uri"):

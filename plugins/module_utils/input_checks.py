@@ -51,8 +51,16 @@ def compact(value):
     return value
 
 
+def definition_spec(params):
+    """The `spec` of the definition option, or {}."""
+    return (params.get("definition") or {}).get("spec") or {}
+
+
 def base_object(resource, params):
-    """apiVersion, kind and metadata from the module options over `definition`."""
+    """apiVersion, kind and metadata from the module options over `definition`.
+
+    The caller has checked name and namespace with dns_label.
+    """
     definition = params.get("definition") or {}
     for key, want in (("apiVersion", resource.api_version), ("kind", resource.kind)):
         if definition.get(key) not in (None, want):
@@ -67,6 +75,6 @@ def base_object(resource, params):
                 raise InvalidInput("%s.%s" % (key, k), "must be a string, got %s" % type(v).__name__)
     return merge(definition, {
         "apiVersion": resource.api_version, "kind": resource.kind,
-        "metadata": {"name": dns_label(params["name"], "name"), "namespace": dns_label(params["namespace"], "namespace"),
+        "metadata": {"name": params["name"], "namespace": params["namespace"],
                      "labels": params.get("labels") or None, "annotations": params.get("annotations") or None},
     })

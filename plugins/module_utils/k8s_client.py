@@ -29,7 +29,7 @@ except ImportError as e:  # pragma: no cover - reported by the module
     HAS_KUBERNETES = False
     KUBERNETES_IMPORT_ERROR = e
 
-VERBS = {"GET": "get", "PATCH": "apply", "DELETE": "delete", "POST": "create", "PUT": "update"}
+VERBS = {"GET": "get", "PATCH": "apply", "DELETE": "delete"}
 # A restarting API server refuses connections, then answers 503 until its
 # routes are installed; requests that are safe to repeat wait this long for it.
 RECONNECT_SECONDS = 30

@@ -71,10 +71,10 @@ def describe(code, body, verb, resource, namespace=None, name=None):
     elif code == 409 and status.get("reason") == "Conflict" and causes:
         text = "%s: field ownership conflict: %s; another manager owns these fields (set force_conflicts=true to take them over)" % (
             target.strip(), message)
-    else:
-        text = "%s %s failed: %s" % (verb, target.strip(), message)
-    if causes and code != 409:
+    elif causes:
         fields = ["%s: %s" % (c.get("field") or "(object)", c.get("message") or c.get("reason")) for c in causes]
         # The server's message usually repeats the causes; list them once, each on its own.
         text = "%s %s failed (%s): %s" % (verb, target.strip(), status.get("reason") or code, "; ".join(fields))
+    else:
+        text = "%s %s failed: %s" % (verb, target.strip(), message)
     return K8sError(text, status=code, reason=status.get("reason"))

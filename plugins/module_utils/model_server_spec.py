@@ -7,7 +7,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.edgeai.serving.plugins.module_utils import k8s_resources as res
-from ansible_collections.edgeai.serving.plugins.module_utils.input_checks import compact
+from ansible_collections.edgeai.serving.plugins.module_utils.input_checks import compact, definition_spec
 from ansible_collections.edgeai.serving.plugins.module_utils.k8s_errors import InvalidInput
 from ansible_collections.edgeai.serving.plugins.module_utils.k8s_module import KindSpec
 from ansible_collections.edgeai.serving.plugins.module_utils.k8s_readiness import ModelServerDeployed
@@ -24,7 +24,7 @@ def service_name(name):
 
 
 def build(params, cluster):
-    base = (params.get("definition") or {}).get("spec") or {}
+    base = definition_spec(params)
     if not params.get("image_name") and not base.get("image_name"):
         raise InvalidInput("image_name", "is required unless definition gives spec.image_name")
     svc = params["service_parameters"]

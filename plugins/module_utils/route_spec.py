@@ -9,7 +9,7 @@ __metaclass__ = type
 import re
 
 from ansible_collections.edgeai.serving.plugins.module_utils import k8s_resources as res
-from ansible_collections.edgeai.serving.plugins.module_utils.input_checks import compact, dns_label
+from ansible_collections.edgeai.serving.plugins.module_utils.input_checks import compact, definition_spec, dns_label
 from ansible_collections.edgeai.serving.plugins.module_utils.k8s_errors import InvalidInput
 from ansible_collections.edgeai.serving.plugins.module_utils.k8s_module import KindSpec
 from ansible_collections.edgeai.serving.plugins.module_utils.k8s_readiness import RouteAdmitted
@@ -67,7 +67,7 @@ def target_port_of(cluster, namespace, service):
 
 
 def build(params, cluster):
-    base_spec = (params.get("definition") or {}).get("spec") or {}
+    base_spec = definition_spec(params)
     service = params.get("service")
     if not service and not base_spec.get("to"):
         raise InvalidInput("service", "is required unless definition gives spec.to")

@@ -6,12 +6,13 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import copy
 import json
 
 from ansible.module_utils.six import string_types
 
 from ansible_collections.edgeai.serving.plugins.module_utils import k8s_resources as res
-from ansible_collections.edgeai.serving.plugins.module_utils.input_checks import compact, dns_label, merge
+from ansible_collections.edgeai.serving.plugins.module_utils.input_checks import compact, definition_spec, dns_label, merge
 from ansible_collections.edgeai.serving.plugins.module_utils.k8s_errors import InvalidInput
 from ansible_collections.edgeai.serving.plugins.module_utils.k8s_module import KindSpec
 
@@ -100,15 +101,15 @@ def build(params, cluster):
     elif params.get("copy_from"):
         source = strip_server_fields(copy_runtime(cluster, params["copy_from"]))
     else:
-        source = {}
+        # definition excludes src and copy_from: starting from its spec lets one path serve every source.
+        source = {"spec": copy.deepcopy(definition_spec(params))}
     if params.get("image_key") and not params.get("release_info"):
         raise InvalidInput("image_key", "needs release_info to look the image up in")
     if params.get("release_info"):
         images = load_images(params["release_info"])
         if not params.get("image_key"):
             raise InvalidInput("image_key", "is required with release_info (one of: %s)" % ", ".join(sorted(images)))
-        source = substitute_image(source or {"spec": dict((params.get("definition") or {}).get("spec") or {})},
-                                  images, params["image_key"])
+        source = substitute_image(source, images, params["image_key"])
     formats = []
     for i, fmt in enumerate(params.get("model_formats") or []):
         formats.append({"name": fmt["name"], "version": fmt.get("version"), "autoSelect": fmt.get("auto_select"),
@@ -122,13 +123,10 @@ def build(params, cluster):
         "disabled": params.get("disabled"),
     }
     if params.get("image"):
-        containers = (source.get("spec") or {}).get("containers") or \
-            ((params.get("definition") or {}).get("spec") or {}).get("containers") or [{"name": "kserve-container"}]
+        containers = (source.get("spec") or {}).get("containers") or [{"name": "kserve-container"}]
         spec["containers"] = [merge(containers[0], {"image": params["image"]})] + containers[1:]
     result = merge(source, compact({"spec": spec}))
-    has_containers = ((result.get("spec") or {}).get("containers") or
-                      ((params.get("definition") or {}).get("spec") or {}).get("containers"))
-    if not has_containers:
+    if not (result.get("spec") or {}).get("containers"):
         raise InvalidInput("image", "a ServingRuntime needs a container: give src, copy_from, definition or image")
     return result
 

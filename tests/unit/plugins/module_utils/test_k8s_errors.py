@@ -43,3 +43,9 @@ def test_apply_conflict_suggests_force_conflicts():
 def test_non_json_body_is_kept_short():
     text = str(describe(500, b"<html>" + b"x" * 2000, "get", res.ROUTE, "ns", "r"))
     assert len(text) < 700
+
+
+def test_403_with_causes_keeps_the_rbac_wording():
+    body = status(403, "Forbidden", "admission denied", causes=[{"field": "spec.host", "message": "not allowed"}])
+    text = str(describe(403, body, "apply", res.ROUTE, "ns", "r"))
+    assert text.startswith("forbidden: the credentials in use may not apply routes.route.openshift.io in namespace ns")
