@@ -1,5 +1,6 @@
 """Make this checkout importable as ansible_collections.edgeai.serving for every test."""
 
+import hashlib
 import os
 import sys
 import tempfile
@@ -8,7 +9,9 @@ REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def _collections_root():
-    root = os.path.join(tempfile.gettempdir(), "edgeai-serving-collections-%d" % os.getuid())
+    # One root per checkout, so clones and worktrees tested at once do not repoint each other's link.
+    tag = hashlib.sha256(REPO.encode()).hexdigest()[:8]
+    root = os.path.join(tempfile.gettempdir(), "edgeai-serving-collections-%d-%s" % (os.getuid(), tag))
     link = os.path.join(root, "ansible_collections", "edgeai", "serving")
     os.makedirs(os.path.dirname(link), exist_ok=True)
     if os.path.realpath(link) != REPO:

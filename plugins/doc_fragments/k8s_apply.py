@@ -8,7 +8,7 @@ __metaclass__ = type
 
 
 class ModuleDocFragment(object):
-    # Matches APPLY_ARG_SPEC in plugins/module_utils/k8s_args.py.
+    # Matches APPLY_ARG_SPEC in plugins/module_utils/k8s/args.py.
     DOCUMENTATION = r"""
 attributes:
   check_mode:

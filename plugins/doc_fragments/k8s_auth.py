@@ -8,7 +8,7 @@ __metaclass__ = type
 
 
 class ModuleDocFragment(object):
-    # Matches AUTH_ARG_SPEC in plugins/module_utils/k8s_args.py.
+    # Matches AUTH_ARG_SPEC in plugins/module_utils/k8s/args.py.
     DOCUMENTATION = r"""
 options:
   kubeconfig:

@@ -359,10 +359,10 @@ metrics:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.edgeai.serving.plugins.module_utils.inference_checks import CheckFailed, check_options, run_checks
-from ansible_collections.edgeai.serving.plugins.module_utils.inference_http import InferenceClient, InferenceHTTPError
-from ansible_collections.edgeai.serving.plugins.module_utils.inference_inputs import InputSpecError
-from ansible_collections.edgeai.serving.plugins.module_utils.inference_protocol import DATATYPES
+from ansible_collections.edgeai.serving.plugins.module_utils.inference.checks import CheckFailed, check_options, run_checks
+from ansible_collections.edgeai.serving.plugins.module_utils.inference.http import InferenceClient, InferenceHTTPError
+from ansible_collections.edgeai.serving.plugins.module_utils.inference.inputs import InputSpecError
+from ansible_collections.edgeai.serving.plugins.module_utils.inference.protocol import DATATYPES
 
 
 def main():

@@ -151,8 +151,8 @@ api_requests:
   type: int
 """
 
-from ansible_collections.edgeai.serving.plugins.module_utils.inference_service_spec import KIND
-from ansible_collections.edgeai.serving.plugins.module_utils.k8s_module import run
+from ansible_collections.edgeai.serving.plugins.module_utils.kinds.inference_service import KIND
+from ansible_collections.edgeai.serving.plugins.module_utils.k8s.module import run
 
 OPTIONS = dict(
     model_format=dict(type="str"),

@@ -252,8 +252,8 @@ api_requests:
   type: int
 """
 
-from ansible_collections.edgeai.serving.plugins.module_utils.k8s_module import run
-from ansible_collections.edgeai.serving.plugins.module_utils.model_server_spec import KIND
+from ansible_collections.edgeai.serving.plugins.module_utils.k8s.module import run
+from ansible_collections.edgeai.serving.plugins.module_utils.kinds.model_server import KIND
 
 OPTIONS = dict(
     image_name=dict(type="str"),

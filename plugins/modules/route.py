@@ -132,8 +132,8 @@ api_requests:
   type: int
 """
 
-from ansible_collections.edgeai.serving.plugins.module_utils.k8s_module import run
-from ansible_collections.edgeai.serving.plugins.module_utils.route_spec import KIND
+from ansible_collections.edgeai.serving.plugins.module_utils.k8s.module import run
+from ansible_collections.edgeai.serving.plugins.module_utils.kinds.route import KIND
 
 OPTIONS = dict(
     service=dict(type="str"),

@@ -150,8 +150,8 @@ api_requests:
   type: int
 """
 
-from ansible_collections.edgeai.serving.plugins.module_utils.k8s_module import run
-from ansible_collections.edgeai.serving.plugins.module_utils.serving_runtime_source import KIND
+from ansible_collections.edgeai.serving.plugins.module_utils.k8s.module import run
+from ansible_collections.edgeai.serving.plugins.module_utils.kinds.serving_runtime import KIND
 
 OPTIONS = dict(
     src=dict(type="path"),

@@ -7,11 +7,11 @@ from kubernetes import client
 
 import controlplane
 from kserve_fixtures import OVMS_RUNTIME
-from ansible_collections.edgeai.serving.plugins.module_utils import k8s_resources as res
-from ansible_collections.edgeai.serving.plugins.module_utils.k8s_apply import APPLY_CONTENT_TYPE
-from ansible_collections.edgeai.serving.plugins.module_utils.k8s_client import Cluster
-from ansible_collections.edgeai.serving.plugins.module_utils.k8s_readiness import Gone
-from ansible_collections.edgeai.serving.plugins.module_utils.k8s_wait import Waiter
+from ansible_collections.edgeai.serving.plugins.module_utils.k8s import resources as res
+from ansible_collections.edgeai.serving.plugins.module_utils.k8s.apply import APPLY_CONTENT_TYPE
+from ansible_collections.edgeai.serving.plugins.module_utils.k8s.client import Cluster
+from ansible_collections.edgeai.serving.plugins.module_utils.k8s.readiness import Gone
+from ansible_collections.edgeai.serving.plugins.module_utils.k8s.wait import Waiter
 
 POOL = "edgeai.test/pool"
 

@@ -1,7 +1,7 @@
 import pytest
 
-from ansible_collections.edgeai.serving.plugins.module_utils.inference_checks import check_options
-from ansible_collections.edgeai.serving.plugins.module_utils.inference_inputs import InputSpecError
+from ansible_collections.edgeai.serving.plugins.module_utils.inference.checks import check_options
+from ansible_collections.edgeai.serving.plugins.module_utils.inference.inputs import InputSpecError
 
 
 def options(**overrides):

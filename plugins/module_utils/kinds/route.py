@@ -8,11 +8,11 @@ __metaclass__ = type
 
 import re
 
-from ansible_collections.edgeai.serving.plugins.module_utils import k8s_resources as res
-from ansible_collections.edgeai.serving.plugins.module_utils.input_checks import compact, definition_spec, dns_label
-from ansible_collections.edgeai.serving.plugins.module_utils.k8s_errors import InvalidInput
-from ansible_collections.edgeai.serving.plugins.module_utils.k8s_module import KindSpec
-from ansible_collections.edgeai.serving.plugins.module_utils.k8s_readiness import RouteAdmitted
+from ansible_collections.edgeai.serving.plugins.module_utils.k8s import resources as res
+from ansible_collections.edgeai.serving.plugins.module_utils.k8s.input_checks import compact, definition_spec, dns_label
+from ansible_collections.edgeai.serving.plugins.module_utils.k8s.errors import InvalidInput
+from ansible_collections.edgeai.serving.plugins.module_utils.k8s.module import KindSpec
+from ansible_collections.edgeai.serving.plugins.module_utils.k8s.readiness import RouteAdmitted
 
 HOST = re.compile(r"^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
 # Preferred Service port names when the Service has several and none was chosen.

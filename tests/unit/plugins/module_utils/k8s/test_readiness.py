@@ -1,4 +1,4 @@
-from ansible_collections.edgeai.serving.plugins.module_utils import k8s_readiness as r
+from ansible_collections.edgeai.serving.plugins.module_utils.k8s import readiness as r
 
 
 def isvc(ready="True", transition=None, failure=None, predictor=None, mode="RawDeployment", managed=None):

@@ -8,11 +8,11 @@ __metaclass__ = type
 
 from ansible.module_utils.six import string_types
 
-from ansible_collections.edgeai.serving.plugins.module_utils import k8s_resources as res
-from ansible_collections.edgeai.serving.plugins.module_utils.input_checks import compact, definition_spec
-from ansible_collections.edgeai.serving.plugins.module_utils.k8s_errors import InvalidInput
-from ansible_collections.edgeai.serving.plugins.module_utils.k8s_module import KindSpec
-from ansible_collections.edgeai.serving.plugins.module_utils.k8s_readiness import InferenceServiceReady
+from ansible_collections.edgeai.serving.plugins.module_utils.k8s import resources as res
+from ansible_collections.edgeai.serving.plugins.module_utils.k8s.input_checks import compact, definition_spec
+from ansible_collections.edgeai.serving.plugins.module_utils.k8s.errors import InvalidInput
+from ansible_collections.edgeai.serving.plugins.module_utils.k8s.module import KindSpec
+from ansible_collections.edgeai.serving.plugins.module_utils.k8s.readiness import InferenceServiceReady
 
 STORAGE_SCHEMES = ("s3", "gs", "pvc", "file", "http", "https", "hdfs", "webhdfs", "oci", "hf")
 DEPLOYMENT_MODE_ANNOTATION = "serving.kserve.io/deploymentMode"

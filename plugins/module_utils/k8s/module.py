@@ -15,14 +15,14 @@ import traceback
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
-from ansible_collections.edgeai.serving.plugins.module_utils import k8s_apply
-from ansible_collections.edgeai.serving.plugins.module_utils.input_checks import base_object, dns_label, merge
-from ansible_collections.edgeai.serving.plugins.module_utils.k8s_args import kind_argument_spec
-from ansible_collections.edgeai.serving.plugins.module_utils.k8s_client import (
+from ansible_collections.edgeai.serving.plugins.module_utils.k8s import apply as k8s_apply
+from ansible_collections.edgeai.serving.plugins.module_utils.k8s.input_checks import base_object, dns_label, merge
+from ansible_collections.edgeai.serving.plugins.module_utils.k8s.args import kind_argument_spec
+from ansible_collections.edgeai.serving.plugins.module_utils.k8s.client import (
     HAS_KUBERNETES, KUBERNETES_IMPORT_ERROR, Cluster)
-from ansible_collections.edgeai.serving.plugins.module_utils.k8s_errors import InvalidInput, K8sError
-from ansible_collections.edgeai.serving.plugins.module_utils.k8s_readiness import Fresh, Gone
-from ansible_collections.edgeai.serving.plugins.module_utils.k8s_wait import Waiter, WaitFailed
+from ansible_collections.edgeai.serving.plugins.module_utils.k8s.errors import InvalidInput, K8sError
+from ansible_collections.edgeai.serving.plugins.module_utils.k8s.readiness import Fresh, Gone
+from ansible_collections.edgeai.serving.plugins.module_utils.k8s.wait import Waiter, WaitFailed
 
 
 class KindSpec(object):

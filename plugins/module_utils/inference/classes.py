@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Class ranking of an output tensor: argmax, top-k and the expected-class check."""
 
-from ansible_collections.edgeai.serving.plugins.module_utils.inference_protocol import element_count
+from ansible_collections.edgeai.serving.plugins.module_utils.inference.protocol import element_count
 
 
 def first_item_scores(output):

@@ -10,7 +10,7 @@ before anything is sent to the server.
 import json
 import numbers
 
-from ansible_collections.edgeai.serving.plugins.module_utils.inference_protocol import (
+from ansible_collections.edgeai.serving.plugins.module_utils.inference.protocol import (
     DATATYPES,
     element_count,
     flatten,

@@ -1,8 +1,8 @@
 import pytest
 
-from ansible_collections.edgeai.serving.plugins.module_utils import k8s_resources as res
-from ansible_collections.edgeai.serving.plugins.module_utils.input_checks import base_object, compact, dns_label, merge
-from ansible_collections.edgeai.serving.plugins.module_utils.k8s_errors import InvalidInput
+from ansible_collections.edgeai.serving.plugins.module_utils.k8s import resources as res
+from ansible_collections.edgeai.serving.plugins.module_utils.k8s.input_checks import base_object, compact, dns_label, merge
+from ansible_collections.edgeai.serving.plugins.module_utils.k8s.errors import InvalidInput
 
 
 @pytest.mark.parametrize("value,fragment", [("a" * 64, "limit is 63"), ("Upper", "lower case"), ("-x", "start and end"),

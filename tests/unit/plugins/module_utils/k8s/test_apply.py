@@ -1,4 +1,4 @@
-from ansible_collections.edgeai.serving.plugins.module_utils import k8s_apply
+from ansible_collections.edgeai.serving.plugins.module_utils.k8s import apply as k8s_apply
 
 
 def obj(rv="1", replicas=1, status=None):
@@ -38,7 +38,7 @@ class FakeCluster(object):
 
 
 def test_apply_is_two_requests_and_check_mode_is_server_dry_run():
-    from ansible_collections.edgeai.serving.plugins.module_utils import k8s_resources as res
+    from ansible_collections.edgeai.serving.plugins.module_utils.k8s import resources as res
     cluster = FakeCluster(None)
     out = k8s_apply.apply(cluster, res.ROUTE, {"metadata": {"name": "a", "namespace": "n"}, "spec": {}},
                           "mgr", False, True)

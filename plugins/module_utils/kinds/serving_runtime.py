@@ -11,10 +11,10 @@ import json
 
 from ansible.module_utils.six import string_types
 
-from ansible_collections.edgeai.serving.plugins.module_utils import k8s_resources as res
-from ansible_collections.edgeai.serving.plugins.module_utils.input_checks import compact, definition_spec, dns_label, merge
-from ansible_collections.edgeai.serving.plugins.module_utils.k8s_errors import InvalidInput
-from ansible_collections.edgeai.serving.plugins.module_utils.k8s_module import KindSpec
+from ansible_collections.edgeai.serving.plugins.module_utils.k8s import resources as res
+from ansible_collections.edgeai.serving.plugins.module_utils.k8s.input_checks import compact, definition_spec, dns_label, merge
+from ansible_collections.edgeai.serving.plugins.module_utils.k8s.errors import InvalidInput
+from ansible_collections.edgeai.serving.plugins.module_utils.k8s.module import KindSpec
 
 try:
     import yaml

@@ -11,7 +11,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.edgeai.serving.plugins.module_utils import k8s_resources as res
+from ansible_collections.edgeai.serving.plugins.module_utils.k8s import resources as res
 
 READY, PENDING, FAILED = "ready", "pending", "failed"
 # A controller writes nothing when a change leaves its objects as they are;

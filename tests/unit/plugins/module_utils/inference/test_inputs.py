@@ -2,7 +2,7 @@ import json
 
 import pytest
 
-from ansible_collections.edgeai.serving.plugins.module_utils.inference_inputs import (
+from ansible_collections.edgeai.serving.plugins.module_utils.inference.inputs import (
     InputSpecError,
     build_tensors,
     load_inputs_file,

@@ -2,11 +2,11 @@ import json
 
 import pytest
 
-from ansible_collections.edgeai.serving.plugins.module_utils import inference_service_spec as isvc
-from ansible_collections.edgeai.serving.plugins.module_utils import model_server_spec as ms
-from ansible_collections.edgeai.serving.plugins.module_utils import route_spec as route
-from ansible_collections.edgeai.serving.plugins.module_utils import serving_runtime_source as sr
-from ansible_collections.edgeai.serving.plugins.module_utils.k8s_errors import InvalidInput
+from ansible_collections.edgeai.serving.plugins.module_utils.kinds import inference_service as isvc
+from ansible_collections.edgeai.serving.plugins.module_utils.kinds import model_server as ms
+from ansible_collections.edgeai.serving.plugins.module_utils.kinds import route as route
+from ansible_collections.edgeai.serving.plugins.module_utils.kinds import serving_runtime as sr
+from ansible_collections.edgeai.serving.plugins.module_utils.k8s.errors import InvalidInput
 
 
 @pytest.mark.parametrize("uri,offline,fragment", [

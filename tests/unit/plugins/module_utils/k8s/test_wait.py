@@ -1,9 +1,9 @@
 import pytest
 
-from ansible_collections.edgeai.serving.plugins.module_utils import k8s_resources as res
-from ansible_collections.edgeai.serving.plugins.module_utils.k8s_errors import K8sError
-from ansible_collections.edgeai.serving.plugins.module_utils.k8s_readiness import READY, Check, Verdict, PENDING
-from ansible_collections.edgeai.serving.plugins.module_utils.k8s_wait import Waiter, WaitFailed
+from ansible_collections.edgeai.serving.plugins.module_utils.k8s import resources as res
+from ansible_collections.edgeai.serving.plugins.module_utils.k8s.errors import K8sError
+from ansible_collections.edgeai.serving.plugins.module_utils.k8s.readiness import READY, Check, Verdict, PENDING
+from ansible_collections.edgeai.serving.plugins.module_utils.k8s.wait import Waiter, WaitFailed
 
 
 def obj(rv, state):

@@ -4,7 +4,7 @@ import urllib.error
 
 import pytest
 
-from ansible_collections.edgeai.serving.plugins.module_utils.inference_http import (
+from ansible_collections.edgeai.serving.plugins.module_utils.inference.http import (
     InferenceClient,
     InferenceHTTPError,
     _server_error_text,

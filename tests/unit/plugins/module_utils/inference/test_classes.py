@@ -1,4 +1,4 @@
-from ansible_collections.edgeai.serving.plugins.module_utils.inference_classes import (
+from ansible_collections.edgeai.serving.plugins.module_utils.inference.classes import (
     expected_class_error,
     first_item_scores,
     rank,

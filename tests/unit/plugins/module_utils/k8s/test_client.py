@@ -1,7 +1,7 @@
 import pytest
 
-from ansible_collections.edgeai.serving.plugins.module_utils.k8s_client import bearer_token, load_configuration
-from ansible_collections.edgeai.serving.plugins.module_utils.k8s_errors import K8sError
+from ansible_collections.edgeai.serving.plugins.module_utils.k8s.client import bearer_token, load_configuration
+from ansible_collections.edgeai.serving.plugins.module_utils.k8s.errors import K8sError
 
 KUBECONFIG = {
     "apiVersion": "v1", "kind": "Config", "current-context": "a",

@@ -16,7 +16,7 @@ import time
 
 from ansible.module_utils.six.moves.urllib.parse import urlencode
 
-from ansible_collections.edgeai.serving.plugins.module_utils.k8s_errors import K8sError, describe, parse_status
+from ansible_collections.edgeai.serving.plugins.module_utils.k8s.errors import K8sError, describe, parse_status
 
 try:
     import urllib3

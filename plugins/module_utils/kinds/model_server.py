@@ -6,11 +6,11 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.edgeai.serving.plugins.module_utils import k8s_resources as res
-from ansible_collections.edgeai.serving.plugins.module_utils.input_checks import compact, definition_spec
-from ansible_collections.edgeai.serving.plugins.module_utils.k8s_errors import InvalidInput
-from ansible_collections.edgeai.serving.plugins.module_utils.k8s_module import KindSpec
-from ansible_collections.edgeai.serving.plugins.module_utils.k8s_readiness import ModelServerDeployed
+from ansible_collections.edgeai.serving.plugins.module_utils.k8s import resources as res
+from ansible_collections.edgeai.serving.plugins.module_utils.k8s.input_checks import compact, definition_spec
+from ansible_collections.edgeai.serving.plugins.module_utils.k8s.errors import InvalidInput
+from ansible_collections.edgeai.serving.plugins.module_utils.k8s.module import KindSpec
+from ansible_collections.edgeai.serving.plugins.module_utils.k8s.readiness import ModelServerDeployed
 
 SECRET_FIELDS = ("aws_secret_access_key", "aws_access_key_id", "azure_storage_connection_string")
 OPTION_GROUPS = ("deployment_parameters", "service_parameters", "models_settings", "server_settings",

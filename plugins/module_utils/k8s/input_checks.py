@@ -11,7 +11,7 @@ import re
 
 from ansible.module_utils.six import string_types
 
-from ansible_collections.edgeai.serving.plugins.module_utils.k8s_errors import InvalidInput
+from ansible_collections.edgeai.serving.plugins.module_utils.k8s.errors import InvalidInput
 
 DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
 

@@ -2,7 +2,7 @@ import math
 
 import pytest
 
-from ansible_collections.edgeai.serving.plugins.module_utils.prometheus_text import (
+from ansible_collections.edgeai.serving.plugins.module_utils.inference.prometheus_text import (
     MetricsParseError,
     parse_samples,
     select_series,

@@ -1,7 +1,7 @@
 import threading
 import time
 
-from ansible_collections.edgeai.serving.plugins.module_utils.latency import (
+from ansible_collections.edgeai.serving.plugins.module_utils.inference.latency import (
     load_options_error,
     percentile,
     run_load,

@@ -11,20 +11,20 @@ the server, so it is safe in check mode.
 import time
 import urllib.parse
 
-from ansible_collections.edgeai.serving.plugins.module_utils.inference_classes import expected_class_error, rank
-from ansible_collections.edgeai.serving.plugins.module_utils.inference_http import InferenceHTTPError
-from ansible_collections.edgeai.serving.plugins.module_utils.inference_inputs import (
+from ansible_collections.edgeai.serving.plugins.module_utils.inference.classes import expected_class_error, rank
+from ansible_collections.edgeai.serving.plugins.module_utils.inference.http import InferenceHTTPError
+from ansible_collections.edgeai.serving.plugins.module_utils.inference.inputs import (
     InputSpecError,
     build_tensors,
     load_inputs_file,
 )
-from ansible_collections.edgeai.serving.plugins.module_utils.inference_protocol import (
+from ansible_collections.edgeai.serving.plugins.module_utils.inference.protocol import (
     ProtocolError,
     build_request,
     parse_response,
 )
-from ansible_collections.edgeai.serving.plugins.module_utils.latency import load_options_error, run_load
-from ansible_collections.edgeai.serving.plugins.module_utils.prometheus_text import (
+from ansible_collections.edgeai.serving.plugins.module_utils.inference.latency import load_options_error, run_load
+from ansible_collections.edgeai.serving.plugins.module_utils.inference.prometheus_text import (
     MetricsParseError,
     parse_samples,
     select_series,

@@ -14,9 +14,9 @@ __metaclass__ = type
 
 import time
 
-from ansible_collections.edgeai.serving.plugins.module_utils import k8s_resources as res
-from ansible_collections.edgeai.serving.plugins.module_utils.k8s_errors import K8sError
-from ansible_collections.edgeai.serving.plugins.module_utils.k8s_readiness import PENDING, READY
+from ansible_collections.edgeai.serving.plugins.module_utils.k8s import resources as res
+from ansible_collections.edgeai.serving.plugins.module_utils.k8s.errors import K8sError
+from ansible_collections.edgeai.serving.plugins.module_utils.k8s.readiness import PENDING, READY
 
 MAX_HISTORY = 30
 

@@ -3,7 +3,7 @@ import struct
 
 import pytest
 
-from ansible_collections.edgeai.serving.plugins.module_utils.inference_protocol import (
+from ansible_collections.edgeai.serving.plugins.module_utils.inference.protocol import (
     BINARY_HEADER,
     ProtocolError,
     build_request,
