@@ -21,30 +21,24 @@ from ansible_collections.edgeai.serving.plugins.module_utils.k8s.args import kin
 from ansible_collections.edgeai.serving.plugins.module_utils.k8s.client import (
     HAS_KUBERNETES, KUBERNETES_IMPORT_ERROR, Cluster)
 from ansible_collections.edgeai.serving.plugins.module_utils.k8s.errors import InvalidInput, K8sError
-from ansible_collections.edgeai.serving.plugins.module_utils.k8s.readiness import Fresh, Gone
+from ansible_collections.edgeai.serving.plugins.module_utils.k8s.readiness import Gone
 from ansible_collections.edgeai.serving.plugins.module_utils.k8s.wait import Waiter, WaitFailed
 
 
 class KindSpec(object):
     """What differs between kinds; everything else is shared."""
 
-    def __init__(self, resource, build, checks=None, secret_paths=(), summarize=None):
+    def __init__(self, resource, build, checks=None, secret_paths=(), summarize=None, stamp=None):
         self.resource = resource
         # build(params, cluster) -> the spec-level fields merged over base_object.
         self.build = build
-        # checks(params, fresh) -> readiness checks after an apply.
+        # checks(params, applied, changed) -> readiness checks for the object our apply returned.
         self.checks = checks
         self.secret_paths = tuple(("spec",) + tuple(p) for p in secret_paths)
         # summarize(params, obj) -> extra result keys.
         self.summarize = summarize
-
-
-def applied_at(obj, field_manager):
-    """Server time of our last change to `obj`, from its managedFields."""
-    for entry in (obj or {}).get("metadata", {}).get("managedFields") or []:
-        if entry.get("manager") == field_manager and entry.get("operation") == "Apply":
-            return entry.get("time")
-    return None
+        # stamp(definition) -> the definition with what the checks need to recognise it (a spec hash).
+        self.stamp = stamp
 
 
 def run(kind, options, **module_kwargs):
@@ -79,19 +73,21 @@ def _execute(module, kind, cluster, result):
         checks = [Gone(kind.resource, ns, name)] if outcome.before is not None else []
     else:
         definition = merge(base_object(kind.resource, params), kind.build(params, cluster))
+        if kind.stamp:
+            definition = kind.stamp(definition)
         outcome = k8s_apply.apply(cluster, kind.resource, definition, params["field_manager"],
                                   params["force_conflicts"], module.check_mode)
-        fresh = Fresh(applied_at(outcome.after, params["field_manager"]) if outcome.changed else None,
-                      params["field_manager"])
-        checks = kind.checks(params, fresh) if kind.checks else []
+        checks = kind.checks(params, outcome.after, outcome.changed) if kind.checks else []
     result["changed"] = outcome.changed
     result["result"] = k8s_apply.redact(outcome.after, kind.secret_paths) or {}
     if module._diff:
         result["diff"] = outcome.diff(kind.secret_paths)
     if params["wait"] and checks and not module.check_mode:
         waiter = Waiter(cluster, params["wait_timeout"], progress=module.log)
-        result["wait"] = waiter.run(checks)
-        final = waiter.final.get(checks[0].target)
+        # The object our request returned starts the watch: no list of it.
+        seeds = dict((c.source.key, outcome.after) for c in checks if outcome.after is not None)
+        result["wait"] = waiter.run(checks, seeds)
+        final = waiter.view.get(checks[0].source)
         if final is not None:
             result["result"] = k8s_apply.redact(final, kind.secret_paths)
     if kind.summarize and result["result"]:

@@ -10,7 +10,11 @@ from ansible_collections.edgeai.serving.plugins.module_utils.k8s import resource
 from ansible_collections.edgeai.serving.plugins.module_utils.k8s.input_checks import compact, definition_spec
 from ansible_collections.edgeai.serving.plugins.module_utils.k8s.errors import InvalidInput
 from ansible_collections.edgeai.serving.plugins.module_utils.k8s.module import KindSpec
-from ansible_collections.edgeai.serving.plugins.module_utils.k8s.readiness import ModelServerDeployed
+from ansible_collections.edgeai.serving.plugins.module_utils.k8s.readiness import (
+    FAILED, PENDING, READY, Check, StatusFreshness, Verdict, describe_condition, is_true)
+from ansible_collections.edgeai.serving.plugins.module_utils.k8s.rollout import Rollout
+from ansible_collections.edgeai.serving.plugins.module_utils.k8s.view import Source
+from ansible_collections.edgeai.serving.plugins.module_utils.kinds import helm_release
 
 SECRET_FIELDS = ("aws_secret_access_key", "aws_access_key_id", "azure_storage_connection_string")
 OPTION_GROUPS = ("deployment_parameters", "service_parameters", "models_settings", "server_settings",
@@ -50,8 +54,59 @@ def build(params, cluster):
     return compact({"spec": spec})
 
 
-def checks(params, fresh):
-    return [ModelServerDeployed(params["namespace"], params["name"], fresh, service_name(params["name"]))]
+class ModelServerReady(Check):
+    """The OpenVINO operator has deployed this spec and the model server rolled out.
+
+    The operator is Helm-based: it upgrades the release when the CR's spec
+    differs from the values of the deployed release, and does nothing when
+    they are equal. So the deployed release record holding our spec as its
+    values proves the operator acted on it, whether or not anything changed.
+    Deployed=True only means Helm installed the objects, so the Deployment's
+    current pods must be available too. ReleaseFailed and Irreconcilable
+    count when written after our apply (the operator removes ReleaseFailed
+    on success).
+    """
+
+    resource = res.MODEL_SERVER
+    description = "the operator deployed this spec (Helm release values), Deployment rolled out"
+
+    def __init__(self, namespace, name, applied, changed, field_manager):
+        super(ModelServerReady, self).__init__(namespace, name)
+        self.source = Source(res.MODEL_SERVER, namespace, name)
+        self.releases = Source(res.SECRET, namespace, selector=helm_release.selector(name))
+        self.rollout = Rollout(namespace, service_name(name))
+        self.spec = (applied or {}).get("spec")
+        self.fresh = StatusFreshness(applied, changed, field_manager)
+        self.pod_selector = "release=%s" % name
+
+    def sources(self, view):
+        return [self.source, self.releases] + self.rollout.sources(view)
+
+    def evaluate(self, view, cluster):
+        ms = view.get(self.source)
+        if ms is None:
+            return Verdict(FAILED, "%s was deleted while waiting" % self.target)
+        fresh = self.fresh(ms)
+        for ctype in ("ReleaseFailed", "Irreconcilable"):
+            if is_true(ms, ctype):
+                if fresh:
+                    return Verdict(FAILED, describe_condition(ms, ctype))
+        release = helm_release.deployed(view.items(self.releases))
+        if release is None or release.get("config") != self.spec:
+            stale = [describe_condition(ms, t) for t in ("ReleaseFailed", "Irreconcilable") if is_true(ms, t)]
+            return Verdict(PENDING, "the operator has not deployed this spec yet (%s)%s" % (
+                "no deployed release" if release is None else "deployed release %s has other values" % release.get("version"),
+                "; its last report, from before this apply: %s" % "; ".join(stale) if stale else ""))
+        if not is_true(ms, "Deployed"):
+            return Verdict(PENDING, describe_condition(ms, "Deployed"))
+        verdict = self.rollout.evaluate(view, cluster)
+        if verdict.state != READY:
+            return verdict
+        return Verdict(READY, "release %s deployed; %s" % (release.get("version"), verdict.message))
+
+
+def checks(params, applied, changed):
+    return [ModelServerReady(params["namespace"], params["name"], applied, changed, params["field_manager"])]
 
 
 def summarize(params, obj):
