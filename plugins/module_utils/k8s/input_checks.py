@@ -78,3 +78,41 @@ def base_object(resource, params):
         "metadata": {"name": params["name"], "namespace": params["namespace"],
                      "labels": params.get("labels") or None, "annotations": params.get("annotations") or None},
     })
+
+
+# What every int option may hold unless its kind says otherwise: counts, seconds and sizes.
+DEFAULT_BOUNDS = (0, None)
+COMMON_BOUNDS = {"wait_timeout": (1, 86400)}
+CONTROL_OR_SPACE = re.compile(r"[\s\x00-\x1f\x7f]")
+
+
+def check_numbers(spec, params, bounds, prefix="", key_prefix=""):
+    """Every int option within its bounds; list items are looked up as 'option[].field'."""
+    for name, option in spec.items():
+        value = (params or {}).get(name)
+        if value is None:
+            continue
+        field, key = prefix + name, key_prefix + name
+        if option.get("type") == "int" and not isinstance(value, bool):
+            low, high = bounds.get(key, DEFAULT_BOUNDS)
+            if (low is not None and value < low) or (high is not None and value > high):
+                raise InvalidInput(field, "%d is not within %s..%s" % (value, low, "" if high is None else high))
+        elif option.get("options") and isinstance(value, list):
+            for i, item in enumerate(value):
+                check_numbers(option["options"], item, bounds, "%s[%d]." % (field, i), key + "[].")
+        elif option.get("options") and isinstance(value, dict):
+            check_numbers(option["options"], value, bounds, field + ".", key + ".")
+
+
+def check_uri(value, field):
+    """A URI the server will read as written: no whitespace, no control characters."""
+    if value and CONTROL_OR_SPACE.search(value):
+        raise InvalidInput(field, "%r contains whitespace or a control character; percent-encode it" % value)
+    return value
+
+
+def lookup(params, path):
+    """The value at a dotted option path, or None."""
+    for key in path.split("."):
+        params = params.get(key) if isinstance(params, dict) else None
+    return params

@@ -16,7 +16,8 @@ import traceback
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 from ansible_collections.edgeai.serving.plugins.module_utils.k8s import apply as k8s_apply
-from ansible_collections.edgeai.serving.plugins.module_utils.k8s.input_checks import base_object, dns_label, merge
+from ansible_collections.edgeai.serving.plugins.module_utils.k8s.input_checks import (
+    COMMON_BOUNDS, base_object, check_numbers, check_uri, dns_label, lookup, merge)
 from ansible_collections.edgeai.serving.plugins.module_utils.k8s.args import kind_argument_spec
 from ansible_collections.edgeai.serving.plugins.module_utils.k8s.client import (
     HAS_KUBERNETES, KUBERNETES_IMPORT_ERROR, Cluster)
@@ -28,7 +29,8 @@ from ansible_collections.edgeai.serving.plugins.module_utils.k8s.wait import Wai
 class KindSpec(object):
     """What differs between kinds; everything else is shared."""
 
-    def __init__(self, resource, build, checks=None, secret_paths=(), summarize=None, stamp=None):
+    def __init__(self, resource, build, checks=None, secret_paths=(), summarize=None, stamp=None, bounds=None,
+                 uri_fields=()):
         self.resource = resource
         # build(params, cluster) -> the spec-level fields merged over base_object.
         self.build = build
@@ -39,10 +41,15 @@ class KindSpec(object):
         self.summarize = summarize
         # stamp(definition) -> the definition with what the checks need to recognise it (a spec hash).
         self.stamp = stamp
+        # Int options whose bounds are not 0..unbounded, by option path ("a.b", "list[].c").
+        self.bounds = dict(COMMON_BOUNDS, **(bounds or {}))
+        # Options holding URIs, checked for whitespace and control characters.
+        self.uri_fields = ("host", "proxy") + tuple(uri_fields)
 
 
 def run(kind, options, **module_kwargs):
-    module = AnsibleModule(argument_spec=kind_argument_spec(**options), supports_check_mode=True, **module_kwargs)
+    spec = kind_argument_spec(**options)
+    module = AnsibleModule(argument_spec=spec, supports_check_mode=True, **module_kwargs)
     if not HAS_KUBERNETES:
         module.fail_json(msg=missing_required_lib("kubernetes"), exception=str(KUBERNETES_IMPORT_ERROR))
     params = module.params
@@ -50,6 +57,9 @@ def run(kind, options, **module_kwargs):
     try:
         dns_label(params["name"], "name")
         dns_label(params["namespace"], "namespace")
+        check_numbers(spec, params, kind.bounds)
+        for field in kind.uri_fields:
+            check_uri(lookup(params, field), field)
         cluster = Cluster.from_params(params)
         _execute(module, kind, cluster, result)
     except InvalidInput as e:

@@ -13,7 +13,7 @@ import json
 from ansible.module_utils.six import string_types
 
 from ansible_collections.edgeai.serving.plugins.module_utils.k8s import resources as res
-from ansible_collections.edgeai.serving.plugins.module_utils.k8s.input_checks import compact, definition_spec
+from ansible_collections.edgeai.serving.plugins.module_utils.k8s.input_checks import check_uri, compact, definition_spec
 from ansible_collections.edgeai.serving.plugins.module_utils.k8s.errors import InvalidInput
 from ansible_collections.edgeai.serving.plugins.module_utils.k8s.module import KindSpec
 from ansible_collections.edgeai.serving.plugins.module_utils.k8s.readiness import (
@@ -37,6 +37,7 @@ TERMINAL_TRANSITIONS = ("InvalidSpec", "BlockedByFailedLoad")
 
 
 def check_storage_uri(uri, offline, field="storage_uri"):
+    check_uri(uri, field)
     scheme, sep, rest = uri.partition("://")
     if not sep:
         raise InvalidInput(field, "%r has no scheme; use one of %s" % (uri, ", ".join(s + "://" for s in STORAGE_SCHEMES)))
@@ -88,9 +89,6 @@ def build(params, cluster):
     if params.get("storage_uri"):
         check_storage_uri(params["storage_uri"], params["offline"])
     lo, hi = params.get("min_replicas"), params.get("max_replicas")
-    for field, value in (("min_replicas", lo), ("max_replicas", hi)):
-        if value is not None and value < 0:
-            raise InvalidInput(field, "must be 0 or more, got %d" % value)
     if lo is not None and hi is not None and hi and lo > hi:
         raise InvalidInput("min_replicas", "%d is more than max_replicas %d" % (lo, hi))
     model = {

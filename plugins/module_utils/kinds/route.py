@@ -88,6 +88,8 @@ def build(params, cluster):
             port = target_port_of(cluster, params["namespace"], service)
     if isinstance(port, str) and port.isdigit():
         port = int(port)
+    if isinstance(port, int) and not 1 <= port <= 65535:
+        raise InvalidInput("target_port", "%d is not within 1..65535" % port)
     return compact({"spec": {
         "to": {"kind": "Service", "name": service, "weight": 100} if service else None,
         "port": {"targetPort": port} if port is not None else None,
