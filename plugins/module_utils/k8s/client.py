@@ -157,7 +157,8 @@ class Cluster(object):
         details = parse_status(resp.data).get("details") or {}
         if resp.status == 404 and method in ("GET", "DELETE") and name and details.get("name") == name:
             return None
-        raise describe(resp.status, resp.data, VERBS.get(method, method.lower()), resource, namespace, name)
+        verb = "list" if method == "GET" and not name else VERBS.get(method, method.lower())
+        raise describe(resp.status, resp.data, verb, resource, namespace, name)
 
     def get(self, resource, namespace, name):
         return self.request("GET", resource, namespace, name)
