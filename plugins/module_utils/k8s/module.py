@@ -2,9 +2,9 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The one flow every kind module runs: check input, apply or delete, wait, report.
 
-A kind supplies a KindSpec: its resource, how to build the object from the
-options, which readiness checks follow an apply, which paths hold secrets,
-and what to add to the result.
+A kind (kinds/kind.py, KindSpec) supplies its resource, the object built
+from the options, the readiness checks that follow an apply, the paths that
+hold secrets, and what to add to the result.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -17,34 +17,13 @@ from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 from ansible_collections.edgeai.serving.plugins.module_utils.k8s import apply as k8s_apply
 from ansible_collections.edgeai.serving.plugins.module_utils.k8s.input_checks import (
-    COMMON_BOUNDS, base_object, check_numbers, check_uri, dns_label, lookup, merge)
+    COMMON_BOUNDS, check_numbers, check_uri, dns_label, lookup)
 from ansible_collections.edgeai.serving.plugins.module_utils.k8s.args import kind_argument_spec
 from ansible_collections.edgeai.serving.plugins.module_utils.k8s.client import (
     HAS_KUBERNETES, KUBERNETES_IMPORT_ERROR, Cluster)
 from ansible_collections.edgeai.serving.plugins.module_utils.k8s.errors import InvalidInput, K8sError
 from ansible_collections.edgeai.serving.plugins.module_utils.k8s.readiness import Gone
 from ansible_collections.edgeai.serving.plugins.module_utils.k8s.wait import Waiter, WaitFailed
-
-
-class KindSpec(object):
-    """What differs between kinds; everything else is shared."""
-
-    def __init__(self, resource, build, checks=None, secret_paths=(), summarize=None, stamp=None, bounds=None,
-                 uri_fields=()):
-        self.resource = resource
-        # build(params, cluster) -> the spec-level fields merged over base_object.
-        self.build = build
-        # checks(params, applied, changed) -> readiness checks for the object our apply returned.
-        self.checks = checks
-        self.secret_paths = tuple(("spec",) + tuple(p) for p in secret_paths)
-        # summarize(params, obj) -> extra result keys.
-        self.summarize = summarize
-        # stamp(definition) -> the definition with what the checks need to recognise it (a spec hash).
-        self.stamp = stamp
-        # Int options whose bounds are not 0..unbounded, by option path ("a.b", "list[].c").
-        self.bounds = dict(COMMON_BOUNDS, **(bounds or {}))
-        # Options holding URIs, checked for whitespace and control characters.
-        self.uri_fields = ("host", "proxy") + tuple(uri_fields)
 
 
 def run(kind, options, **module_kwargs):
@@ -57,7 +36,7 @@ def run(kind, options, **module_kwargs):
     try:
         dns_label(params["name"], "name")
         dns_label(params["namespace"], "namespace")
-        check_numbers(spec, params, kind.bounds)
+        check_numbers(spec, params, dict(COMMON_BOUNDS, **kind.bounds))
         for field in kind.uri_fields:
             check_uri(lookup(params, field), field)
         cluster = Cluster.from_params(params)
@@ -82,9 +61,7 @@ def _execute(module, kind, cluster, result):
         outcome = k8s_apply.delete(cluster, kind.resource, ns, name, module.check_mode)
         checks = [Gone(kind.resource, ns, name)] if outcome.before is not None else []
     else:
-        definition = merge(base_object(kind.resource, params), kind.build(params, cluster))
-        if kind.stamp:
-            definition = kind.stamp(definition)
+        definition = kind.definition(params, cluster)
         outcome = k8s_apply.apply(cluster, kind.resource, definition, params["field_manager"],
                                   params["force_conflicts"], module.check_mode)
         checks = kind.checks(params, outcome.after, outcome.changed) if kind.checks else []

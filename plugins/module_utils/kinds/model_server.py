@@ -7,9 +7,9 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.edgeai.serving.plugins.module_utils.k8s import resources as res
-from ansible_collections.edgeai.serving.plugins.module_utils.k8s.input_checks import compact, definition_spec
+from ansible_collections.edgeai.serving.plugins.module_utils.kinds.objects import compact, definition_spec
 from ansible_collections.edgeai.serving.plugins.module_utils.k8s.errors import InvalidInput
-from ansible_collections.edgeai.serving.plugins.module_utils.k8s.module import KindSpec
+from ansible_collections.edgeai.serving.plugins.module_utils.kinds.kind import KindSpec
 from ansible_collections.edgeai.serving.plugins.module_utils.k8s.readiness import (
     FAILED, PENDING, READY, Check, StatusFreshness, Verdict, describe_condition, is_true)
 from ansible_collections.edgeai.serving.plugins.module_utils.k8s.rollout import Rollout

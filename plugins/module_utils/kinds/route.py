@@ -9,9 +9,10 @@ __metaclass__ = type
 import re
 
 from ansible_collections.edgeai.serving.plugins.module_utils.k8s import resources as res
-from ansible_collections.edgeai.serving.plugins.module_utils.k8s.input_checks import compact, definition_spec, dns_label
+from ansible_collections.edgeai.serving.plugins.module_utils.k8s.input_checks import dns_label
+from ansible_collections.edgeai.serving.plugins.module_utils.kinds.objects import compact, definition_spec
 from ansible_collections.edgeai.serving.plugins.module_utils.k8s.errors import InvalidInput
-from ansible_collections.edgeai.serving.plugins.module_utils.k8s.module import KindSpec
+from ansible_collections.edgeai.serving.plugins.module_utils.kinds.kind import KindSpec
 from ansible_collections.edgeai.serving.plugins.module_utils.k8s.readiness import (
     FAILED, PENDING, READY, Check, StatusFreshness, Verdict, condition)
 from ansible_collections.edgeai.serving.plugins.module_utils.k8s.view import Source
