@@ -11,6 +11,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import copy
+
 from ansible_collections.edgeai.serving.plugins.module_utils.k8s import resources as res
 from ansible_collections.edgeai.serving.plugins.module_utils.k8s.errors import K8sError
 from ansible_collections.edgeai.serving.plugins.module_utils.k8s.quantity import never_fits
@@ -18,7 +20,6 @@ from ansible_collections.edgeai.serving.plugins.module_utils.k8s.readiness impor
     FAILED, PENDING, READY, Verdict, condition, describe_condition)
 from ansible_collections.edgeai.serving.plugins.module_utils.k8s.view import Source
 
-REVISION = "deployment.kubernetes.io/revision"
 TEMPLATE_HASH = "pod-template-hash"
 PULL_BACKOFF = "ImagePullBackOff"
 # An image pull gets a second chance: the first back-off can be a registry hiccup.
@@ -29,6 +30,14 @@ TERMINAL_WAITING = ("CrashLoopBackOff", "InvalidImageName")
 def selector_of(dep):
     labels = (((dep.get("spec") or {}).get("selector") or {}).get("matchLabels") or {})
     return ",".join("%s=%s" % kv for kv in sorted(labels.items())) or None
+
+
+def without_template_hash(template):
+    template = copy.deepcopy(template or {})
+    labels = (template.get("metadata") or {}).get("labels")
+    if labels:
+        labels.pop(TEMPLATE_HASH, None)
+    return template
 
 
 def is_complete(dep):
@@ -87,12 +96,16 @@ class Rollout(object):
         return Verdict(READY, "Deployment %s: %d/%d available" % (self.name, status.get("availableReplicas", 0), want))
 
     def current_pods(self, view, dep):
-        """Pods of the ReplicaSet that holds the Deployment's current revision."""
-        revision = (dep["metadata"].get("annotations") or {}).get(REVISION)
+        """Pods of the ReplicaSet whose template is the Deployment's, as the Deployment controller finds it.
+
+        Not by revision: a scaling event that also changes the template first syncs the
+        old ReplicaSet, with the old revision, before the new one exists.
+        """
         uid = dep["metadata"].get("uid")
+        want = (dep.get("spec") or {}).get("template")
         for rs in view.items(self.replicasets):
             owners = [o.get("uid") for o in rs["metadata"].get("ownerReferences") or []]
-            if uid in owners and (rs["metadata"].get("annotations") or {}).get(REVISION) == revision:
+            if uid in owners and without_template_hash((rs.get("spec") or {}).get("template")) == want:
                 template_hash = (rs["metadata"].get("labels") or {}).get(TEMPLATE_HASH)
                 return rs["metadata"]["name"], [
                     p for p in view.items(self.pods)
@@ -145,7 +158,9 @@ class Rollout(object):
         if self._nodes is None:
             try:
                 self._nodes = cluster.request("GET", res.NODE).get("items") or []
-            except K8sError:
+            except K8sError as e:
+                if e.retryable:
+                    return None
                 # Without the right to list nodes we cannot tell "never" from "not now".
                 self._nodes = False
         short = never_fits(pod.get("spec") or {}, self._nodes) if self._nodes is not False else []

@@ -149,7 +149,9 @@ class Waiter(object):
         return verdict
 
     def _wait(self, check, seeds):
-        verdict = Verdict(PENDING, "not read yet")
+        self._subscribe(check, seeds)
+        # Sources an earlier check already read need no new event to be judged.
+        verdict = self._judge(check)
         while True:
             self._subscribe(check, seeds)
             if verdict.state != PENDING:

@@ -182,7 +182,10 @@ class InferenceServiceReady(Check):
             return Verdict(FAILED, failure_report(model))
         conditions = "; ".join(describe_condition(isvc, t) for t in ("Ready", "PredictorReady", "IngressReady"))
         if deployment_mode(isvc) in KNATIVE_MODES:
-            # No Deployment to carry the hash: Knative mode is judged by KServe's conditions alone.
+            # No Deployment to carry the hash: Knative mode is judged by KServe's conditions, once
+            # KServe has written status after our apply.
+            if not fresh:
+                return Verdict(PENDING, "KServe has not reported on this spec yet (%s, from before this apply)" % conditions)
             return Verdict(READY, "Ready=True") if is_true(isvc, "Ready") else Verdict(PENDING, conditions)
         dep = view.get(self.rollout.deployment)
         carried = (((dep or {}).get("spec") or {}).get("template") or {}).get("metadata", {}).get("annotations") or {}
