@@ -1,5 +1,8 @@
 """Builders for the objects readiness checks read (Deployments, ReplicaSets, pods), as the API server returns them."""
 
+import base64
+import gzip
+import json
 import types
 
 import pytest
@@ -61,6 +64,15 @@ def pod(rs, suffix, containers=(), unschedulable=None, requests=None, deleting=F
     return {"metadata": meta, "spec": spec, "status": status}
 
 
+def helm_record(release, version, status, config, compress=True):
+    """A Helm release Secret as the API returns it: data is base64 of Helm's base64 of (gzipped) JSON."""
+    body = json.dumps({"name": release, "version": version, "config": config, "info": {"status": status}}).encode()
+    helm = base64.b64encode(gzip.compress(body) if compress else body)
+    return {"metadata": {"name": "sh.helm.release.v1.%s.v%d" % (release, version), "namespace": NS,
+                         "labels": {"owner": "helm", "name": release, "status": status, "version": str(version)}},
+            "type": "helm.sh/release.v1", "data": {"release": base64.b64encode(helm).decode()}}
+
+
 def node(name, **allocatable):
     return {"metadata": {"name": name}, "status": {"allocatable": allocatable}}
 
@@ -97,5 +109,5 @@ def fill(view, rollout, dep, replicasets=(), pods=()):
 @pytest.fixture
 def wl():
     return types.SimpleNamespace(NS=NS, deployment=deployment, replicaset=replicaset, container=container, pod=pod,
-                                 node=node, NodeCluster=NodeCluster, forbidden_nodes=forbidden_nodes, fill=fill,
+                                 helm_record=helm_record, node=node, NodeCluster=NodeCluster, forbidden_nodes=forbidden_nodes, fill=fill,
                                  View=View)
