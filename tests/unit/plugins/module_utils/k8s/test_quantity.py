@@ -19,6 +19,15 @@ from ansible_collections.edgeai.serving.plugins.module_utils.k8s.quantity import
     ("250u", Decimal("0.00025")),
     ("2E", Decimal(2 * 10 ** 18)),
     ("1E3", Decimal(1000)),
+    ("1Ki", Decimal(1024)),
+    ("1Ti", Decimal(1024 ** 4)),
+    ("1Pi", Decimal(1024 ** 5)),
+    ("1Ei", Decimal(1024 ** 6)),
+    ("3n", Decimal("0.000000003")),
+    ("1G", Decimal(10 ** 9)),
+    ("1T", Decimal(10 ** 12)),
+    ("1P", Decimal(10 ** 15)),
+    ("1.5e-3", Decimal("0.0015")),
 ])
 def test_parse_quantity(text, value):
     assert parse_quantity(text) == value
