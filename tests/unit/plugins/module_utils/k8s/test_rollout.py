@@ -200,8 +200,8 @@ def test_nodes_are_listed_once(wl):
     cluster = wl.NodeCluster([wl.node("gpu", **{"nvidia.com/gpu": "4"})])
     rollout = Rollout(wl.NS, "d")
     pods = [{"unschedulable": GPU_MESSAGE, "requests": {"nvidia.com/gpu": "2"}}]
-    for _ in range(3):
-        assert judge(wl, rolling(wl), pods_new=pods, cluster=cluster, rollout=rollout).state == PENDING
+    states = [judge(wl, rolling(wl), pods_new=pods, cluster=cluster, rollout=rollout).state for n in range(3)]
+    assert states == [PENDING] * 3
     assert len(cluster.requests) == 1
 
 

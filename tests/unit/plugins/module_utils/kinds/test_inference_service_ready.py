@@ -12,8 +12,8 @@ MODE = isvc.DEPLOYMENT_MODE_ANNOTATION
 def definition(args=("--x",), min_replicas=1, mode="RawDeployment"):
     return {"apiVersion": "serving.kserve.io/v1beta1", "kind": "InferenceService",
             "metadata": {"name": "m", "namespace": "ns", "labels": {"team": "a"}, "annotations": {MODE: mode}},
-            "spec": {"predictor": {"minReplicas": min_replicas, "model": {"modelFormat": {"name": "onnx"},
-                                                                            "args": list(args)}}}}
+            "spec": {"predictor": {"minReplicas": min_replicas,
+                                   "model": {"modelFormat": {"name": "onnx"}, "args": list(args)}}}}
 
 
 HASH = isvc.spec_hash(definition())
@@ -26,12 +26,12 @@ INVALID = {"transitionStatus": "InvalidSpec", "lastFailureInfo": {
     "reason": "NoSupportingRuntime", "message": "Specified runtime does not support specified framework/version"}}
 
 
-def obj(conditions=NOT_READY, model=None, mode="RawDeployment", status_mode="Standard", hash_=HASH, min_replicas=1):
+def obj(conditions=None, model=None, mode="RawDeployment", status_mode="Standard", hash_=HASH, min_replicas=1):
     """The InferenceService as KServe 0.16 shows it: mode annotation as we applied it, status in the new spelling."""
     annotations = {isvc.SPEC_HASH: hash_}
     if mode:
         annotations[MODE] = mode
-    status = {"conditions": copy.deepcopy(conditions), "modelStatus": dict(model or {"transitionStatus": "InProgress"})}
+    status = {"conditions": copy.deepcopy(conditions or NOT_READY), "modelStatus": dict(model or {"transitionStatus": "InProgress"})}
     if status_mode:
         status["deploymentMode"] = status_mode
     return {"metadata": {"name": "m", "namespace": "ns", "annotations": annotations, "resourceVersion": "7",

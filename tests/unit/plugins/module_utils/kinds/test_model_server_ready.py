@@ -14,8 +14,8 @@ UPGRADE_FAILED = {"type": "ReleaseFailed", "status": "True", "reason": "UpgradeE
                              "Invalid value: -1"}
 
 
-def obj(*conditions, spec=SPEC):
-    return {"metadata": {"name": "m", "namespace": "ns", "managedFields": []}, "spec": copy.deepcopy(spec),
+def obj(*conditions):
+    return {"metadata": {"name": "m", "namespace": "ns", "managedFields": []}, "spec": copy.deepcopy(SPEC),
             "status": {"conditions": [{"type": "Initialized", "status": "True"}] + list(conditions)}}
 
 
