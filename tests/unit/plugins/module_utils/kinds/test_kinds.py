@@ -117,3 +117,12 @@ def test_malformed_src(tmp_path, text, fragment):
     with pytest.raises(InvalidInput) as e:
         sr.load_src(str(src))
     assert e.value.field == "src" and fragment in str(e.value)
+
+
+@pytest.mark.parametrize("module", [isvc, ms, route])
+def test_checks_take_the_applied_object_and_watch_it_by_name(module):
+    """module.py seeds the watch with the applied object under the check's source key."""
+    params = {"namespace": "ns", "name": "m", "field_manager": "edgeai.serving"}
+    (check,) = module.KIND.checks(params, {"metadata": {"name": "m"}, "spec": {}}, True)
+    assert check.source.key == (module.KIND.resource.plural_group, "ns", "m", None)
+    assert check.target == "%s ns/m" % module.KIND.resource.kind
