@@ -1,6 +1,7 @@
 """Builders for the objects readiness checks read (Deployments, ReplicaSets, pods), as the API server returns them."""
 
 import base64
+import copy
 import gzip
 import json
 import types
@@ -30,8 +31,14 @@ def deployment(name, generation=2, observed=2, replicas=1, updated=None, availab
 
 
 def replicaset(dep, revision, template_hash):
+    """A ReplicaSet of `dep`: the current one (its template is the Deployment's) when `revision` is dep's."""
     name = "%s-%s" % (dep["metadata"]["name"], template_hash)
-    return {"metadata": {"name": name, "namespace": NS, "uid": "uid-" + name,
+    template = copy.deepcopy(dep["spec"]["template"])
+    if revision != dep["metadata"]["annotations"]["deployment.kubernetes.io/revision"]:
+        template["metadata"]["annotations"]["edgeai.test/template"] = "revision %s" % revision
+    template["metadata"]["labels"]["pod-template-hash"] = template_hash
+    return {"spec": {"template": template},
+            "metadata": {"name": name, "namespace": NS, "uid": "uid-" + name,
                          "labels": dict(dep["spec"]["selector"]["matchLabels"], **{"pod-template-hash": template_hash}),
                          "annotations": {"deployment.kubernetes.io/revision": revision},
                          "ownerReferences": [{"kind": "Deployment", "name": dep["metadata"]["name"],
