@@ -13,8 +13,12 @@ short_description: Create, update or delete an OpenVINO operator ModelServer and
 version_added: 0.1.0
 description:
   - Manages a C(ModelServer) (C(intel.com/v1alpha1)) of the OpenVINO operator by server-side apply.
-  - The operator installs a Helm release with one Deployment and one Service, both named after the ModelServer
-    (the name itself when it contains C(ovms), otherwise C(<name>-ovms), cut to 63 characters).
+  - The operator (OpenVINO Toolkit Operator, its Helm chart C(ovms)) installs a Helm release named after the
+    ModelServer, with one Deployment and one Service named by the chart's rule: the name itself when it contains
+    C(ovms), otherwise C(<name>-ovms) (C(fullnameOverride) or C(nameOverride) given in O(definition) change that as
+    they change the chart). Helm limits release names to 53 characters, so O(name) is checked for that here.
+  - Every option is validated by the operator's CRD schema (the apply uses strict field validation); the CRD keeps
+    unknown keys of C(spec) for the chart, so extra chart values can be given in O(definition).
   - With O(wait), waits until the operator has deployed this spec, then for C(Deployed=True) and for that Deployment
     to have every replica of its current ReplicaSet available. The operator is Helm-based and upgrades its release
     only when the ModelServer spec differs from the deployed release's values, so the deployed release record (a
@@ -45,8 +49,44 @@ options:
         type: int
       resources:
         description:
-          - C(limits) and C(requests) with C(cpu), C(memory), C(xpu_device) and C(xpu_device_quantity).
+          - Container resources. The operator's chart sets one extended resource per section through
+            C(xpu_device) and C(xpu_device_quantity).
         type: dict
+        suboptions:
+          limits:
+            description: Resource limits.
+            type: dict
+            suboptions:
+              cpu:
+                description: CPU quantity, for example V(1) or V(500m).
+                type: str
+              memory:
+                description: Memory quantity, for example V(500M) or V(1.5Gi).
+                type: str
+              xpu_device:
+                description: Extended resource name, for example V(nvidia.com/gpu) or V(gpu.intel.com/i915).
+                type: str
+              xpu_device_quantity:
+                description: Whole number of O(deployment_parameters.resources.limits.xpu_device) devices; the CRD
+                  defaults it to V(1).
+                type: str
+          requests:
+            description: Resource requests.
+            type: dict
+            suboptions:
+              cpu:
+                description: CPU quantity, for example V(1) or V(500m).
+                type: str
+              memory:
+                description: Memory quantity, for example V(500M) or V(1.5Gi).
+                type: str
+              xpu_device:
+                description: Extended resource name, for example V(nvidia.com/gpu) or V(gpu.intel.com/i915).
+                type: str
+              xpu_device_quantity:
+                description: Whole number of O(deployment_parameters.resources.requests.xpu_device) devices; the CRD
+                  defaults it to V(1).
+                type: str
       node_affinity:
         description: Kubernetes node affinity.
         type: dict
@@ -78,7 +118,7 @@ options:
       service_type:
         description: Kubernetes Service type, spelled as the operator's CRD spells it.
         type: str
-        choices: [ClusterIP, NodePort, Loadbalancer]
+        choices: [ClusterIP, NodePort, LoadBalancer]
         default: ClusterIP
   models_settings:
     description: What the server loads.
@@ -128,6 +168,15 @@ options:
       is_stateful:
         description: The model is stateful.
         type: bool
+      idle_sequence_cleanup:
+        description: Stateful models only; let the sequence cleaner scan this model.
+        type: bool
+      low_latency_transformation:
+        description: Stateful models only; apply the low latency transformation.
+        type: bool
+      max_sequence_number:
+        description: Stateful models only; how many sequences one model instance processes at once.
+        type: int
   server_settings:
     description: Server settings.
     type: dict
@@ -146,6 +195,9 @@ options:
         type: int
       rest_workers:
         description: Number of REST worker threads.
+        type: int
+      sequence_cleaner_poll_wait_minutes:
+        description: Minutes between two sequence cleaner scans; V(0) disables the cleaner.
         type: int
   models_repository:
     description: Access to model storage. Credentials are never logged, returned or shown in a diff.
@@ -260,11 +312,17 @@ api_requests:
 from ansible_collections.edgeai.serving.plugins.module_utils.k8s.module import run
 from ansible_collections.edgeai.serving.plugins.module_utils.kinds.model_server import KIND
 
+RESOURCE_FIELDS = dict(cpu=dict(type="str"), memory=dict(type="str"), xpu_device=dict(type="str"),
+                       xpu_device_quantity=dict(type="str"))
+
 OPTIONS = dict(
     image_name=dict(type="str"),
     deployment_parameters=dict(type="dict", options=dict(
         replicas=dict(type="int"),
-        resources=dict(type="dict"),
+        resources=dict(type="dict", options=dict(
+            limits=dict(type="dict", options=RESOURCE_FIELDS),
+            requests=dict(type="dict", options=RESOURCE_FIELDS),
+        )),
         node_affinity=dict(type="dict"),
         pod_affinity=dict(type="dict"),
         pod_antiaffinity=dict(type="dict"),
@@ -274,7 +332,7 @@ OPTIONS = dict(
     service_parameters=dict(type="dict", default={}, options=dict(
         grpc_port=dict(type="int", default=8080),
         rest_port=dict(type="int", default=8081),
-        service_type=dict(type="str", default="ClusterIP", choices=["ClusterIP", "NodePort", "Loadbalancer"]),
+        service_type=dict(type="str", default="ClusterIP", choices=["ClusterIP", "NodePort", "LoadBalancer"]),
     )),
     models_settings=dict(type="dict", default={}, options=dict(
         single_model_mode=dict(type="bool", default=True),
@@ -290,12 +348,16 @@ OPTIONS = dict(
         model_version_policy=dict(type="str", default='{"latest": { "num_versions":1 }}'),
         nireq=dict(type="int"),
         is_stateful=dict(type="bool"),
+        idle_sequence_cleanup=dict(type="bool"),
+        low_latency_transformation=dict(type="bool"),
+        max_sequence_number=dict(type="int"),
     )),
     server_settings=dict(type="dict", default={}, options=dict(
         file_system_poll_wait_seconds=dict(type="int"),
         log_level=dict(type="str", default="INFO", choices=["TRACE", "DEBUG", "INFO", "WARNING", "ERROR"]),
         grpc_workers=dict(type="int"),
         rest_workers=dict(type="int"),
+        sequence_cleaner_poll_wait_minutes=dict(type="int"),
     )),
     models_repository=dict(type="dict", options=dict(
         storage_type=dict(type="str", choices=["S3", "google", "azure", "cluster"]),

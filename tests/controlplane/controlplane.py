@@ -2,8 +2,10 @@
 
 etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kwok fake
 nodes and the real KServe controller, all built from the Go modules pinned in
-go.mod beside this file, plus the real CRDs and two plainly named stand-ins
-from tests/standins (route admission/router, ModelServer operator).
+go.mod beside this file; the real OpenVINO operator v1.2.0, built from a copy
+of its release source (shared/upstream) with its own go.mod, run with its own
+CRD and Helm chart; the real CRDs; and one plainly named stand-in from
+tests/standins (route admission/router).
 
   controlplane.py up      start (or reuse) it and print the kubeconfig path
   controlplane.py down    stop every process it started, by PID
@@ -11,7 +13,8 @@ from tests/standins (route admission/router, ModelServer operator).
   controlplane.py env     print `export KUBECONFIG=...` lines for a shell
 
 Everything binds to 127.0.0.1.  Binaries are cached under
-~/.cache/edgeai-serving/bin/<hash of go.mod, go.sum and the Go version>.
+~/.cache/edgeai-serving/bin/<hash of the module's go.mod, go.sum and the Go
+version>, one directory per Go module.
 """
 
 import argparse
@@ -41,6 +44,9 @@ KSERVE_NAMESPACE = "redhat-ods-applications"
 ROUTE_DOMAIN = "apps.edge.test"
 GPU_NODE = "kwok-gpu-0"
 CPU_NODE = "kwok-cpu-0"
+# The operator's release source, beside the repository as shared/ is (read-only there).
+OPERATOR_SRC = os.path.join(os.path.dirname(REPO), "shared", "upstream", "openvino-operator-v1.2.0")
+OPERATOR_BINARY = "openvino-operator"
 BINARIES = ("server", "kube-apiserver", "kube-controller-manager", "kube-scheduler", "kwok", "manager")
 
 
@@ -56,25 +62,28 @@ def go_env(*names):
     return json.loads(out)
 
 
-def pin_hash():
+def pin_hash(src):
     h = hashlib.sha256()
     for name in ("go.mod", "go.sum"):
-        with open(os.path.join(HERE, name), "rb") as f:
+        with open(os.path.join(src, name), "rb") as f:
             h.update(f.read())
     h.update(subprocess.run(["go", "version"], capture_output=True, text=True, check=True).stdout.encode())
     return h.hexdigest()[:16]
 
 
-def ensure_binaries():
-    bindir = os.path.join(CACHE, "bin", pin_hash())
-    if all(os.access(os.path.join(bindir, b), os.X_OK) for b in BINARIES):
+def go_build(src, target, binaries, what, expected):
+    """`go build -o <dir>/ target` in the Go module `src`, once per module, Go version and pins."""
+    bindir = os.path.join(CACHE, "bin", pin_hash(src))
+    if all(os.access(os.path.join(bindir, b), os.X_OK) for b in binaries):
         return bindir
-    log("building the control plane binaries into %s (first time on this machine: 15-30 min)" % bindir)
-    tmp = tempfile.mkdtemp(prefix="build-", dir=os.path.join(CACHE, "bin") if os.path.isdir(os.path.join(CACHE, "bin")) else None)
+    log("building %s into %s (first time on this machine: %s)" % (what, bindir, expected))
+    os.makedirs(os.path.join(CACHE, "bin"), exist_ok=True)
+    tmp = tempfile.mkdtemp(prefix="build-", dir=os.path.join(CACHE, "bin"))
     env = dict(os.environ, GOFLAGS="-mod=readonly")
     started = time.time()
     # -v names each package as it compiles: the progress a cold build needs.
-    proc = subprocess.Popen(["go", "build", "-v", "-o", tmp + "/", "tool"], cwd=HERE, env=env,
+    out = os.path.join(tmp, binaries[0]) if len(binaries) == 1 else tmp + "/"
+    proc = subprocess.Popen(["go", "build", "-v", "-o", out, target], cwd=src, env=env,
                             stderr=subprocess.PIPE, text=True)
     count = 0
     for line in proc.stderr:
@@ -85,12 +94,37 @@ def ensure_binaries():
             log("compiled %d packages (%ds)" % (count, time.time() - started))
     if proc.wait() != 0:
         shutil.rmtree(tmp, ignore_errors=True)
-        raise SystemExit("go build failed (exit %d)" % proc.returncode)
-    os.makedirs(os.path.dirname(bindir), exist_ok=True)
+        raise SystemExit("go build of %s failed (exit %d)" % (what, proc.returncode))
     shutil.rmtree(bindir, ignore_errors=True)
     os.rename(tmp, bindir)
-    log("built %d packages in %ds" % (count, time.time() - started))
+    log("built %d packages of %s in %ds" % (count, what, time.time() - started))
     return bindir
+
+
+def ensure_binaries():
+    return go_build(HERE, "tool", BINARIES, "the control plane binaries", "15-30 min")
+
+
+def operator_source():
+    """A writable copy of the operator's release source (shared/ is read-only in CI)."""
+    copy = os.path.join(CACHE, "src", os.path.basename(OPERATOR_SRC))
+    if not os.path.isfile(os.path.join(copy, "go.sum")):
+        if not os.path.isdir(OPERATOR_SRC):
+            raise SystemExit("the OpenVINO operator source is not at %s" % OPERATOR_SRC)
+        shutil.rmtree(copy, ignore_errors=True)
+        shutil.copytree(OPERATOR_SRC, copy + ".tmp", copy_function=shutil.copyfile)
+        for root, dirs, _files in os.walk(copy + ".tmp"):
+            for d in dirs:
+                os.chmod(os.path.join(root, d), 0o755)
+        os.rename(copy + ".tmp", copy)
+    return copy
+
+
+def ensure_operator():
+    """The OpenVINO operator's manager, built from its own go.mod (k8s.io v0.29, Helm v3.14)."""
+    src = operator_source()
+    bindir = go_build(src, "./cmd", (OPERATOR_BINARY,), "the OpenVINO operator", "about 6 min on 2 cores")
+    return src, os.path.join(bindir, OPERATOR_BINARY)
 
 
 def pinned_version(module):
@@ -188,10 +222,10 @@ def alive(pid):
         return False
 
 
-def spawn(state, name, argv, env=None):
+def spawn(state, name, argv, env=None, cwd=None):
     logf = open(os.path.join(STATE_DIR, "logs", name + ".log"), "ab")
     proc = subprocess.Popen(argv, stdout=logf, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                            env=dict(os.environ, **(env or {})), start_new_session=True)
+                            env=dict(os.environ, **(env or {})), start_new_session=True, cwd=cwd)
     state["pids"][name] = proc.pid
     state["argv"][name] = argv
     state["env"][name] = env or {}
@@ -433,6 +467,7 @@ def up(_args):
     if state:
         down(None)
     bindir = ensure_binaries()
+    operator_dir, operator_bin = ensure_operator()
     started = time.time()
     os.makedirs(os.path.join(STATE_DIR, "logs"), exist_ok=True)
     certs = os.path.join(STATE_DIR, "certs")
@@ -441,7 +476,7 @@ def up(_args):
     os.makedirs(certs, exist_ok=True)
     make_certs(certs)
     ports = {k: free_port() for k in ("etcd", "etcd_peer", "apiserver", "webhook", "kserve_metrics",
-                                      "kserve_health", "kwok")}
+                                      "kserve_health", "kwok", "operator_metrics", "operator_health")}
     state = {"pids": {}, "argv": {}, "env": {}, "ports": ports, "certs": certs, "bindir": bindir,
              "kubeconfig": os.path.join(STATE_DIR, "kubeconfig"), "route_domain": ROUTE_DOMAIN}
     save(state)
@@ -493,7 +528,7 @@ def up(_args):
     log("creating CRDs, namespaces, KServe config and webhooks")
     kserve_dir = module_dir("github.com/kserve/kserve")
     route_crd = os.path.join(module_dir("github.com/openshift/api"), "route", "v1", "route.crd.yaml")
-    docs = yaml_files(route_crd, os.path.join(STANDINS, "modelserver-crd.yaml"))
+    docs = yaml_files(route_crd, os.path.join(operator_dir, "config", "crd", "bases", "intel.com_model_servers.yaml"))
     docs += kserve_content(state, kserve_dir) + nodes()
     wait_until("the default service account controller", lambda: create_all(api, docs) is None, 60)
     wait_crds_established(api, [d["metadata"]["name"] for d in docs if d["kind"] == "CustomResourceDefinition"])
@@ -523,10 +558,21 @@ def up(_args):
     wait_until("the KServe webhook", lambda: socket.create_connection(("127.0.0.1", ports["webhook"]), 1).close() is None,
                60, "kserve-controller", state)
 
-    log("starting the test stand-ins (route admission/router, ModelServer operator)")
-    for name in ("route_admission_standin", "modelserver_operator_standin"):
-        spawn(state, name, [sys.executable, os.path.join(STANDINS, name + ".py"), "--kubeconfig", state["kubeconfig"],
-                            "--domain", ROUTE_DOMAIN])
+    log("starting the OpenVINO operator")
+    # Run from its folder: watches_k8s.yaml names the chart by a relative path.
+    spawn(state, "openvino-operator", [
+        operator_bin, "run", "--watches-file", "watches_k8s.yaml", "--leader-elect=false",
+        "--metrics-bind-address", "127.0.0.1:%d" % ports["operator_metrics"],
+        "--health-probe-bind-address", "127.0.0.1:%d" % ports["operator_health"]],
+        env={"KUBECONFIG": state["kubeconfig"]}, cwd=operator_dir)
+    wait_until("the OpenVINO operator's health probe",
+               lambda: urllib.request.urlopen("http://127.0.0.1:%d/readyz" % ports["operator_health"], timeout=2).status == 200,
+               120, "openvino-operator", state)
+
+    log("starting the test stand-in for route admission and the router")
+    spawn(state, "route_admission_standin", [
+        sys.executable, os.path.join(STANDINS, "route_admission_standin.py"), "--kubeconfig", state["kubeconfig"],
+        "--domain", ROUTE_DOMAIN])
     wait_until("kwok nodes Ready", lambda: nodes_ready(api), 60, "kwok", state)
     state["complete"] = True
     save(state)
@@ -603,6 +649,7 @@ def main():
     args = p.parse_args()
     if args.command == "build":
         print(ensure_binaries())
+        print(ensure_operator()[1])
         return 0
     return {"up": locked(up), "down": locked(down), "status": status, "env": locked(env)}[args.command](args) and 0
 

@@ -1,4 +1,4 @@
-"""The list-and-watch loop both test stand-ins run on (resumes after 410 and restarts)."""
+"""The list-and-watch loop the route stand-in runs on (resumes after 410 and restarts)."""
 
 import argparse
 import sys

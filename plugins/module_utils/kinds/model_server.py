@@ -19,15 +19,53 @@ from ansible_collections.edgeai.serving.plugins.module_utils.kinds import helm_r
 SECRET_FIELDS = ("aws_secret_access_key", "aws_access_key_id", "azure_storage_connection_string")
 OPTION_GROUPS = ("deployment_parameters", "service_parameters", "models_settings", "server_settings",
                  "models_repository", "monitoring")
+# Helm's limit for a release name; the operator names the release after the ModelServer.
+RELEASE_NAME_MAX = 53
+INT32_MAX = 2147483647
+# Integer options the CRD types int32, with the smallest value that makes sense.
+COUNTS = (("deployment_parameters", "replicas", 0), ("models_settings", "nireq", 0),
+          ("models_settings", "max_sequence_number", 0), ("server_settings", "file_system_poll_wait_seconds", 0),
+          ("server_settings", "sequence_cleaner_poll_wait_minutes", 0), ("server_settings", "grpc_workers", 1),
+          ("server_settings", "rest_workers", 0))
 
 
-def service_name(name):
-    """The operator's Helm naming rule for the Deployment and Service."""
-    full = name if "ovms" in name else name + "-ovms"
-    return full[:63].rstrip("-")
+def service_name(name, spec=None):
+    """The chart's `ovms.fullname` (helm-charts/ovms/templates/_helpers.tpl), which names the Deployment and Service."""
+    spec = spec or {}
+    if spec.get("fullnameOverride"):
+        full = spec["fullnameOverride"]
+    else:
+        chart = spec.get("nameOverride") or "ovms"
+        full = name if chart in name else "%s-%s" % (name, chart)
+    full = full[:63]
+    return full[:-1] if full.endswith("-") else full
+
+
+def check_name(name):
+    if len(name) > RELEASE_NAME_MAX:
+        raise InvalidInput("name", "%r is %d characters long; the operator's Helm release name limit is %d"
+                           % (name, len(name), RELEASE_NAME_MAX))
+    if not name[0].isalpha():
+        raise InvalidInput("name", "%r must start with a letter: the operator names a Service after it" % name)
+
+
+def check_counts(params):
+    for group, field, low in COUNTS:
+        value = (params.get(group) or {}).get(field)
+        if value is not None and not low <= value <= INT32_MAX:
+            raise InvalidInput("%s.%s" % (group, field), "%d is out of range %d..%d" % (value, low, INT32_MAX))
+
+
+def check_resources(resources):
+    for section, values in (resources or {}).items():
+        quantity = (values or {}).get("xpu_device_quantity")
+        if quantity is not None and not (quantity.isdigit() and int(quantity) > 0):
+            raise InvalidInput("deployment_parameters.resources.%s.xpu_device_quantity" % section,
+                               "%r is not a whole number of devices" % quantity)
 
 
 def build(params, cluster):
+    check_name(params["name"])
     base = definition_spec(params)
     if not params.get("image_name") and not base.get("image_name"):
         raise InvalidInput("image_name", "is required unless definition gives spec.image_name")
@@ -37,9 +75,8 @@ def build(params, cluster):
             raise InvalidInput("service_parameters.%s" % field, "%d is not a TCP port" % svc[field])
     if svc["grpc_port"] == svc["rest_port"]:
         raise InvalidInput("service_parameters.rest_port", "must differ from grpc_port (%d)" % svc["grpc_port"])
-    deploy = params.get("deployment_parameters") or {}
-    if deploy.get("replicas") is not None and deploy["replicas"] < 0:
-        raise InvalidInput("deployment_parameters.replicas", "must be 0 or more")
+    check_counts(params)
+    check_resources((params.get("deployment_parameters") or {}).get("resources"))
     models = params["models_settings"]
     base_models = base.get("models_settings") or {}
     if models["single_model_mode"]:
@@ -74,7 +111,7 @@ class ModelServerReady(Check):
         super(ModelServerReady, self).__init__(namespace, name)
         self.source = Source(res.MODEL_SERVER, namespace, name)
         self.releases = Source(res.SECRET, namespace, selector=helm_release.selector(name))
-        self.rollout = Rollout(namespace, service_name(name))
+        self.rollout = Rollout(namespace, service_name(name, (applied or {}).get("spec") or {}))
         self.spec = (applied or {}).get("spec")
         self.fresh = StatusFreshness(applied, changed, field_manager)
         self.pod_selector = "release=%s" % name
@@ -110,10 +147,12 @@ def checks(params, applied, changed):
 
 
 def summarize(params, obj):
-    svc = (obj.get("spec") or {}).get("service_parameters") or {}
-    host = "%s.%s.svc.cluster.local" % (service_name(params["name"]), params["namespace"])
+    spec = obj.get("spec") or {}
+    svc = spec.get("service_parameters") or {}
+    name = service_name(params["name"], spec)
+    host = "%s.%s.svc.cluster.local" % (name, params["namespace"])
     return {
-        "service_name": service_name(params["name"]),
+        "service_name": name,
         "rest_endpoint": "http://%s:%s" % (host, svc.get("rest_port", 8081)),
         "grpc_endpoint": "%s:%s" % (host, svc.get("grpc_port", 8080)),
     }

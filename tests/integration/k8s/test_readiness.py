@@ -83,15 +83,6 @@ def test_route_takes_target_port_and_host_from_the_platform(api, namespace, modu
     assert out["url"] == "https://resnet-%s.%s" % (namespace, cluster["route_domain"])
 
 
-def test_model_server_release_failure_is_reported(namespace, module):
-    out = module("model_server", dict(name="bad", namespace=namespace, image_name="quay.io/test/ovms:1",
-                                      models_settings=dict(model_name="m", model_path="/models/m"),
-                                      deployment_parameters=dict(resources={"limits": {"cpu": "lots"}}),
-                                      wait_timeout=120))
-    assert out["failed"]
-    assert "ReleaseFailed=True (InstallError" in out["msg"] and "timed out" not in out["msg"], out["msg"]
-
-
 def test_model_server_returns_operator_names_and_endpoints(namespace, module, api):
     out = module("model_server", dict(name="resnet", namespace=namespace, image_name="quay.io/test/ovms:1",
                                       models_settings=dict(model_name="resnet", model_path="/models/resnet"),

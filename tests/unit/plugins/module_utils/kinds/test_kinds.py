@@ -50,6 +50,47 @@ def test_model_server_naming_rule(name, expected):
     assert ms.service_name(name) == expected
 
 
+@pytest.mark.parametrize("spec,expected", [({"fullnameOverride": "x" * 63 + "-y"}, "x" * 63),
+                                           ({"nameOverride": "srv"}, "resnet-srv"),
+                                           ({"nameOverride": "res"}, "resnet")])
+def test_model_server_naming_rule_takes_the_chart_overrides(spec, expected):
+    assert ms.service_name("resnet", spec) == expected
+
+
+def ms_params(**kw):
+    params = dict(name="resnet", namespace="ns", definition=None, image_name="i",
+                  service_parameters=dict(grpc_port=8080, rest_port=8081, service_type="ClusterIP"),
+                  models_settings=dict(single_model_mode=True, model_name="m", model_path="/m"),
+                  deployment_parameters=None, server_settings=dict(log_level="INFO"), models_repository=None,
+                  monitoring=None)
+    params.update(kw)
+    return params
+
+
+@pytest.mark.parametrize("kw,field,fragment", [
+    (dict(name="a" * 54), "name", "Helm release name limit is 53"),
+    (dict(name="9lives"), "name", "must start with a letter"),
+    (dict(deployment_parameters=dict(replicas=-1)), "deployment_parameters.replicas", "-1 is out of range 0.."),
+    (dict(server_settings=dict(grpc_workers=0)), "server_settings.grpc_workers", "0 is out of range 1.."),
+    (dict(models_settings=dict(single_model_mode=True, model_name="m", model_path="/m", nireq=2 ** 31)),
+     "models_settings.nireq", "is out of range 0..2147483647"),
+    (dict(deployment_parameters=dict(resources=dict(limits=dict(xpu_device="nvidia.com/gpu",
+                                                                xpu_device_quantity="0.5")))),
+     "deployment_parameters.resources.limits.xpu_device_quantity", "'0.5' is not a whole number"),
+])
+def test_model_server_input_checks_name_the_field(kw, field, fragment):
+    with pytest.raises(InvalidInput) as e:
+        ms.build(ms_params(**kw), None)
+    assert e.value.field == field and fragment in str(e.value)
+
+
+def test_model_server_build_sends_only_what_is_set():
+    out = ms.build(ms_params(name="a" * 53, deployment_parameters=dict(resources=dict(
+        limits=dict(cpu="2", memory=None, xpu_device=None, xpu_device_quantity=None), requests=None))), None)
+    assert out["spec"]["deployment_parameters"] == {"resources": {"limits": {"cpu": "2"}}}
+    assert "models_repository" not in out["spec"]
+
+
 def tls(**kw):
     base = dict(termination="edge", insecure_edge_termination_policy="Redirect", certificate=None, key=None,
                 ca_certificate=None, destination_ca_certificate=None)
