@@ -27,8 +27,10 @@ def dns_label(value, field):
     return value
 
 
-# What every int option may hold unless its kind says otherwise: counts, seconds and sizes.
-DEFAULT_BOUNDS = (0, None)
+# What every int option may hold unless its kind says otherwise: counts, seconds and sizes,
+# within the int32 that Kubernetes APIs use.
+INT32_MAX = 2147483647
+DEFAULT_BOUNDS = (0, INT32_MAX)
 COMMON_BOUNDS = {"wait_timeout": (1, 86400)}
 CONTROL_OR_SPACE = re.compile(r"[\s\x00-\x1f\x7f]")
 

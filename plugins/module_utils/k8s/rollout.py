@@ -12,6 +12,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import copy
+import re
 
 from ansible_collections.edgeai.serving.plugins.module_utils.k8s import resources as res
 from ansible_collections.edgeai.serving.plugins.module_utils.k8s.errors import K8sError
@@ -25,6 +26,8 @@ PULL_BACKOFF = "ImagePullBackOff"
 # An image pull gets a second chance: the first back-off can be a registry hiccup.
 PULL_BACKOFFS_TO_FAIL = 2
 TERMINAL_WAITING = ("CrashLoopBackOff", "InvalidImageName")
+# The scheduler's own words for a pod whose volume claim is missing.
+MISSING_CLAIM = re.compile(r'persistentvolumeclaim "[^"]+" not found')
 
 
 def selector_of(dep):
@@ -155,6 +158,8 @@ class Rollout(object):
         cond = condition(pod, "PodScheduled") or {}
         if cond.get("status") != "False" or cond.get("reason") != "Unschedulable":
             return None
+        if MISSING_CLAIM.search(cond.get("message") or ""):
+            return "a PersistentVolumeClaim it mounts does not exist; scheduler: %s" % cond.get("message")
         if self._nodes is None:
             try:
                 self._nodes = cluster.request("GET", res.NODE).get("items") or []

@@ -7,6 +7,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.edgeai.serving.plugins.module_utils.k8s import resources as res
+from ansible_collections.edgeai.serving.plugins.module_utils.k8s.input_checks import INT32_MAX
 from ansible_collections.edgeai.serving.plugins.module_utils.kinds.objects import compact, definition_spec
 from ansible_collections.edgeai.serving.plugins.module_utils.k8s.errors import InvalidInput
 from ansible_collections.edgeai.serving.plugins.module_utils.kinds.kind import KindSpec
@@ -21,12 +22,9 @@ OPTION_GROUPS = ("deployment_parameters", "service_parameters", "models_settings
                  "models_repository", "monitoring")
 # Helm's limit for a release name; the operator names the release after the ModelServer.
 RELEASE_NAME_MAX = 53
-INT32_MAX = 2147483647
-# Integer options the CRD types int32, with the smallest value that makes sense.
-COUNTS = (("deployment_parameters", "replicas", 0), ("models_settings", "nireq", 0),
-          ("models_settings", "max_sequence_number", 0), ("server_settings", "file_system_poll_wait_seconds", 0),
-          ("server_settings", "sequence_cleaner_poll_wait_minutes", 0), ("server_settings", "grpc_workers", 1),
-          ("server_settings", "rest_workers", 0))
+# Bounds beyond the default 0..int32 max.
+BOUNDS = {"service_parameters.grpc_port": (1, 65535), "service_parameters.rest_port": (1, 65535),
+          "server_settings.grpc_workers": (1, INT32_MAX)}
 
 
 def service_name(name, spec=None):
@@ -49,13 +47,6 @@ def check_name(name):
         raise InvalidInput("name", "%r must start with a letter: the operator names a Service after it" % name)
 
 
-def check_counts(params):
-    for group, field, low in COUNTS:
-        value = (params.get(group) or {}).get(field)
-        if value is not None and not low <= value <= INT32_MAX:
-            raise InvalidInput("%s.%s" % (group, field), "%d is out of range %d..%d" % (value, low, INT32_MAX))
-
-
 def check_resources(resources):
     for section, values in (resources or {}).items():
         quantity = (values or {}).get("xpu_device_quantity")
@@ -70,12 +61,8 @@ def build(params, cluster):
     if not params.get("image_name") and not base.get("image_name"):
         raise InvalidInput("image_name", "is required unless definition gives spec.image_name")
     svc = params["service_parameters"]
-    for field in ("grpc_port", "rest_port"):
-        if not 1 <= svc[field] <= 65535:
-            raise InvalidInput("service_parameters.%s" % field, "%d is not a TCP port" % svc[field])
     if svc["grpc_port"] == svc["rest_port"]:
         raise InvalidInput("service_parameters.rest_port", "must differ from grpc_port (%d)" % svc["grpc_port"])
-    check_counts(params)
     check_resources((params.get("deployment_parameters") or {}).get("resources"))
     models = params["models_settings"]
     base_models = base.get("models_settings") or {}
@@ -159,4 +146,5 @@ def summarize(params, obj):
 
 
 KIND = KindSpec(res.MODEL_SERVER, build, checks,
-                secret_paths=[("models_repository", f) for f in SECRET_FIELDS], summarize=summarize)
+                secret_paths=[("models_repository", f) for f in SECRET_FIELDS], summarize=summarize, bounds=BOUNDS,
+                uri_fields=["models_repository.%s" % f for f in ("s3_compat_api_endpoint", "http_proxy", "https_proxy")])

@@ -88,7 +88,7 @@ def cases(tmp):
         ("model_server", dict(MS, image_name=None), "image_name: is required"),
         ("model_server", dict(MS, service_parameters=dict(grpc_port=9000, rest_port=9000)),
          "service_parameters.rest_port: must differ from grpc_port"),
-        ("model_server", dict(MS, service_parameters=dict(grpc_port=70000)), "service_parameters.grpc_port: 70000 is not"),
+        ("model_server", dict(MS, service_parameters=dict(grpc_port=70000)), "service_parameters.grpc_port: 70000 is not within 1..65535"),
         ("model_server", dict(MS, models_settings=dict(model_name="m")), "models_settings.model_path: is required"),
         ("model_server", dict(MS, deployment_parameters=dict(replicas=-1)), "deployment_parameters.replicas"),
         ("model_server", dict(MS, server_settings=dict(log_level="LOUD")), "log_level"),
