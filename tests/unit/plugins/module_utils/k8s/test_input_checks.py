@@ -23,7 +23,7 @@ BOUNDS = dict(COMMON_BOUNDS, **{"svc.port": (1, 65535)})
     ({"wait_timeout": 0}, "wait_timeout: 0 is not within 1..86400"),
     ({"wait_timeout": 86401}, "wait_timeout: 86401 is not within 1..86400"),
     ({"svc": {"port": 0}}, "svc.port: 0 is not within 1..65535"),
-    ({"formats": [{"priority": 1}, {"priority": -1}]}, "formats[1].priority: -1 is not within 0.."),
+    ({"formats": [{"priority": 1}, {"priority": -1}]}, "formats[1].priority: -1 is not within 0..2147483647"),
 ])
 def test_check_numbers_names_the_field(params, message):
     with pytest.raises(InvalidInput) as e:
