@@ -333,20 +333,44 @@ def kube_client(state):
     return config.new_client_from_config(config_file=state["kubeconfig"])
 
 
-def write_kubeconfig(state):
+def write_kubeconfig(state, path=None, user=None):
+    """The admin kubeconfig, or one for `user` (a kubeconfig user entry, such as a token)."""
     d = state["certs"]
     cfg = {
         "apiVersion": "v1", "kind": "Config", "current-context": "edgeai-test",
         "clusters": [{"name": "edgeai-test", "cluster": {
             "server": "https://127.0.0.1:%d" % state["ports"]["apiserver"],
             "certificate-authority": os.path.join(d, "ca.crt")}}],
-        "users": [{"name": "admin", "user": {
+        "users": [{"name": "admin", "user": user or {
             "client-certificate": os.path.join(d, "admin.crt"), "client-key": os.path.join(d, "admin.key")}}],
         "contexts": [{"name": "edgeai-test", "context": {"cluster": "edgeai-test", "user": "admin"}}],
     }
-    with open(state["kubeconfig"], "w") as f:
+    with open(path or state["kubeconfig"], "w") as f:
         yaml.safe_dump(cfg, f)
-    os.chmod(state["kubeconfig"], 0o600)
+    os.chmod(path or state["kubeconfig"], 0o600)
+
+
+KSERVE_SERVICE_ACCOUNT = "kserve-controller-manager"
+
+
+def kserve_identity(state, api, kserve_dir):
+    """KServe's own ServiceAccount bound to its real ClusterRole, as a kubeconfig: it runs with the rights it ships with."""
+    from kubernetes import client
+    role = yaml_files(os.path.join(kserve_dir, "config", "rbac", "role.yaml"))[0]
+    create_all(api, [
+        {"apiVersion": "v1", "kind": "ServiceAccount",
+         "metadata": {"name": KSERVE_SERVICE_ACCOUNT, "namespace": KSERVE_NAMESPACE}},
+        role,
+        {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRoleBinding",
+         "metadata": {"name": role["metadata"]["name"]},
+         "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": role["metadata"]["name"]},
+         "subjects": [{"kind": "ServiceAccount", "name": KSERVE_SERVICE_ACCOUNT, "namespace": KSERVE_NAMESPACE}]}])
+    token = client.CoreV1Api(api).create_namespaced_service_account_token(
+        KSERVE_SERVICE_ACCOUNT, KSERVE_NAMESPACE, {"spec": {"expirationSeconds": 7 * 24 * 3600}}).status.token
+    path = os.path.join(STATE_DIR, "kserve.kubeconfig")
+    write_kubeconfig(state, path, {"token": token})
+    state["kserve_role"] = role["metadata"]["name"]
+    return path
 
 
 def create_all(api, docs):
@@ -545,13 +569,14 @@ def up(_args):
     os.makedirs(webhook_dir, exist_ok=True)
     shutil.copy(c("webhook.crt"), os.path.join(webhook_dir, "tls.crt"))
     shutil.copy(c("webhook.key"), os.path.join(webhook_dir, "tls.key"))
+    kserve_kubeconfig = kserve_identity(state, api, kserve_dir)
     spawn(state, "kserve-controller", [
-        b("manager"), "--kubeconfig", state["kubeconfig"], "--leader-elect=false",
+        b("manager"), "--kubeconfig", kserve_kubeconfig, "--leader-elect=false",
         "--metrics-addr", "127.0.0.1:%d" % ports["kserve_metrics"],
         "--health-probe-addr", "127.0.0.1:%d" % ports["kserve_health"],
         "--webhook-port", str(ports["webhook"])],
         env={"POD_NAMESPACE": KSERVE_NAMESPACE, "TMPDIR": os.path.join(STATE_DIR, "kserve-tmp"),
-             "KUBECONFIG": state["kubeconfig"]})
+             "KUBECONFIG": kserve_kubeconfig})
     wait_until("the KServe controller's health probe",
                lambda: urllib.request.urlopen("http://127.0.0.1:%d/readyz" % ports["kserve_health"], timeout=2).status == 200,
                180, "kserve-controller", state)

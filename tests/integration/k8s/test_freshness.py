@@ -187,3 +187,33 @@ def test_route_fix_after_host_already_claimed(namespace, module):
     fixed = module("route", dict(args, name="late", hostname="free.apps.edge.test"))
     assert not fixed["failed"], fixed["msg"]
     assert fixed["url"] == "https://free.apps.edge.test"
+
+
+@pytest.fixture
+def kserve_cannot_update_deployments(api, cluster):
+    """KServe runs under its own ClusterRole (tests/controlplane); take update and patch on Deployments away."""
+    rbac = client.RbacAuthorizationV1Api(api)
+    name = cluster["kserve_role"]
+    original = rbac.read_cluster_role(name)
+    rules = api.sanitize_for_serialization(original.rules)
+    for rule in rules:
+        if "deployments" in rule.get("resources", []) and "apps" in rule.get("apiGroups", []):
+            rule["verbs"] = [v for v in rule["verbs"] if v not in ("update", "patch")]
+    rbac.patch_cluster_role(name, {"rules": rules})
+    yield
+    rbac.patch_cluster_role(name, {"rules": api.sanitize_for_serialization(original.rules)})
+
+
+def test_controller_without_rights_never_reports_ready(api, namespace, module, request):
+    runtime(api, namespace)
+    assert not module("inference_service", isvc_args(namespace))["failed"]
+    old = client.AppsV1Api(api).read_namespaced_deployment("m-predictor", namespace)
+    request.getfixturevalue("kserve_cannot_update_deployments")
+    out = module("inference_service", isvc_args(namespace, storage_uri="oci://quay.io/test/m:2", wait_timeout=20))
+    assert out["failed"]
+    msg = out["msg"]
+    assert msg.startswith("timed out after 20s"), msg
+    new_hash = live_isvc(api, namespace, "m")["metadata"]["annotations"][SPEC_HASH]
+    assert "KServe has not acted on this spec yet: Deployment m-predictor carries spec hash %s, not %s" % (
+        old.spec.template.metadata.annotations[SPEC_HASH], new_hash) in msg, msg
+    assert "InternalError" in msg and "forbidden" in msg, msg
