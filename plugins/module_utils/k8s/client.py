@@ -2,9 +2,9 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Connection to the API server: credentials in, JSON requests and watch streams out.
 
-The kubernetes library only resolves credentials (kubeconfig, exec plugins,
-in-cluster); requests go through urllib3 directly, so they do not depend on
-the generated client, which changed shape between library releases.
+Credentials come from kubeconfig.load_credentials, which needs the kubernetes
+package only for plugin-based credentials; requests go through urllib3 directly,
+one keep-alive connection pool per module run.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -12,22 +12,24 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
+import os
+import shutil
+import ssl
+import tempfile
 import time
 
+from ansible.module_utils.basic import missing_required_lib
 from ansible.module_utils.six.moves.urllib.parse import urlencode
 
 from ansible_collections.edgeai.serving.plugins.module_utils.k8s.errors import K8sError, describe, parse_status
+from ansible_collections.edgeai.serving.plugins.module_utils.k8s.kubeconfig import load_credentials
 
 try:
     import urllib3
-    from kubernetes import client as k8s_client
-    from kubernetes import config as k8s_config
-    from kubernetes.config.config_exception import ConfigException
-    HAS_KUBERNETES = True
-    KUBERNETES_IMPORT_ERROR = None
-except ImportError as e:  # pragma: no cover - reported by the module
-    HAS_KUBERNETES = False
-    KUBERNETES_IMPORT_ERROR = e
+    from urllib3.util.ssl_ import create_urllib3_context
+    HAS_URLLIB3 = True
+except ImportError:  # pragma: no cover - reported by Cluster.from_params
+    HAS_URLLIB3 = False
 
 VERBS = {"GET": "get", "PATCH": "apply", "DELETE": "delete"}
 # A restarting API server refuses connections, then answers 503 until its
@@ -36,78 +38,94 @@ RECONNECT_SECONDS = 30
 TRANSIENT_STATUS = (429, 502, 503, 504)
 
 
-def load_configuration(params):
-    """A kubernetes Configuration from module params (kubernetes.core's names and env vars)."""
-    cfg = k8s_client.Configuration()
-    kubeconfig, context = params.get("kubeconfig"), params.get("context")
+def _load_client_pair(ctx, creds):
+    """Load the client certificate and key; in-memory data goes through a private temp dir removed at once."""
+    tmp = None
     try:
-        if isinstance(kubeconfig, dict):
-            k8s_config.load_kube_config_from_dict(kubeconfig, context=context, client_configuration=cfg,
-                                                  persist_config=False)
-        elif kubeconfig:
-            k8s_config.load_kube_config(config_file=kubeconfig, context=context, client_configuration=cfg,
-                                        persist_config=False)
-        elif not params.get("host"):
-            try:
-                k8s_config.load_incluster_config(client_configuration=cfg)
-            except ConfigException:
-                k8s_config.load_kube_config(context=context, client_configuration=cfg, persist_config=False)
-    except (ConfigException, IOError, OSError) as e:
-        raise K8sError("cannot load the Kubernetes client configuration (kubeconfig/context): %s" % e)
-    for option, attribute in (("host", "host"), ("ca_cert", "ssl_ca_cert"), ("client_cert", "cert_file"),
-                              ("client_key", "key_file"), ("proxy", "proxy")):
-        if params.get(option):
-            setattr(cfg, attribute, params[option])
-    if params.get("api_key"):
-        # Replaces a kubeconfig token, which newer clients keep under "BearerToken"; every
-        # client version falls back to "authorization" with its prefix.
-        cfg.api_key = {"authorization": params["api_key"]}
-        cfg.api_key_prefix = {"authorization": "Bearer"}
-        # The kubeconfig's token refresher would put its own token back.
-        cfg.refresh_api_key_hook = None
-    if params.get("validate_certs") is not None:
-        cfg.verify_ssl = params["validate_certs"]
-    if not cfg.host or cfg.host == "http://localhost":
-        raise K8sError("no API server: set host or kubeconfig (or K8S_AUTH_HOST / K8S_AUTH_KUBECONFIG)")
-    return cfg
+        cert, key = creds.cert_file, creds.key_file
+        if creds.cert_data or creds.key_data:
+            tmp = tempfile.mkdtemp(prefix="edgeai-serving-")
+            for attr, name in (("cert_data", "client.crt"), ("key_data", "client.key")):
+                if getattr(creds, attr):
+                    path = os.path.join(tmp, name)
+                    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+                    with os.fdopen(fd, "wb") as f:
+                        f.write(getattr(creds, attr))
+                    if attr == "cert_data":
+                        cert = path
+                    else:
+                        key = path
+        ctx.load_cert_chain(cert, key)
+    except (ssl.SSLError, IOError, OSError) as e:
+        raise K8sError("cannot load the client certificate and key: %s" % e)
+    finally:
+        if tmp:
+            shutil.rmtree(tmp, ignore_errors=True)
 
 
-def bearer_token(cfg):
-    """The Authorization header value, refreshed (exec plugins, expiring tokens), in any client version."""
-    if cfg.refresh_api_key_hook:
-        cfg.refresh_api_key_hook(cfg)
-    return (cfg.auth_settings().get("BearerToken") or {}).get("value")
+def ssl_context(creds):
+    """The TLS context for `creds`: verification on unless turned off, the CA from a file or kubeconfig data."""
+    ctx = create_urllib3_context()
+    if creds.verify:
+        ctx.verify_mode = ssl.CERT_REQUIRED
+        try:
+            if creds.ca_file or creds.ca_data:
+                ctx.load_verify_locations(cafile=creds.ca_file,
+                                          cadata=creds.ca_data.decode("ascii") if creds.ca_data else None)
+            else:
+                ctx.load_default_certs()
+        except (ssl.SSLError, IOError, OSError, ValueError) as e:
+            raise K8sError("cannot load the CA certificate (ca_cert or certificate-authority): %s" % e)
+    else:
+        ctx.check_hostname = False
+        ctx.verify_mode = ssl.CERT_NONE
+    if creds.cert_file or creds.cert_data:
+        _load_client_pair(ctx, creds)
+    return ctx
+
+
+def pool_manager(creds):
+    """A urllib3 pool for `creds`: direct, through an HTTP(S) proxy, or through a SOCKS proxy."""
+    pool_args = dict(ssl_context=ssl_context(creds), maxsize=4)
+    if creds.tls_server_name:
+        pool_args["server_hostname"] = creds.tls_server_name
+    if not creds.verify:
+        urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)
+    if not creds.proxy:
+        return urllib3.PoolManager(**pool_args)
+    proxy = urllib3.util.parse_url(creds.proxy)
+    if proxy.scheme and proxy.scheme.startswith("socks"):
+        try:
+            from urllib3.contrib.socks import SOCKSProxyManager
+        except ImportError:
+            raise K8sError(missing_required_lib("PySocks") + " (for the SOCKS proxy %s)" % creds.proxy)
+        return SOCKSProxyManager(creds.proxy, **pool_args)
+    headers = urllib3.util.make_headers(proxy_basic_auth=proxy.auth) if proxy.auth else None
+    return urllib3.ProxyManager(creds.proxy, proxy_headers=headers, **pool_args)
 
 
 class Cluster(object):
     """JSON over HTTPS to one API server."""
 
-    def __init__(self, cfg):
-        self.cfg = cfg
-        self.host = cfg.host.rstrip("/")
-        pool_args = dict(cert_reqs="CERT_REQUIRED" if cfg.verify_ssl else "CERT_NONE",
-                         ca_certs=cfg.ssl_ca_cert, cert_file=cfg.cert_file, key_file=cfg.key_file, maxsize=4)
-        if cfg.tls_server_name:
-            pool_args["server_hostname"] = cfg.tls_server_name
-        if not cfg.verify_ssl:
-            urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)
-        if cfg.proxy:
-            self.pool = urllib3.ProxyManager(cfg.proxy, proxy_headers=cfg.proxy_headers, **pool_args)
-        else:
-            self.pool = urllib3.PoolManager(**pool_args)
+    def __init__(self, creds):
+        self.creds = creds
+        self.host = creds.host.rstrip("/")
+        self.pool = pool_manager(creds)
         self.requests = 0
 
     @classmethod
     def from_params(cls, params):
-        return cls(load_configuration(params))
+        if not HAS_URLLIB3:
+            raise K8sError(missing_required_lib("urllib3"))
+        return cls(load_credentials(params))
 
     def _headers(self, content_type=None):
         headers = {"Accept": "application/json", "User-Agent": "edgeai.serving"}
         if content_type:
             headers["Content-Type"] = content_type
-        token = bearer_token(self.cfg)
-        if token:
-            headers["Authorization"] = token
+        authorization = self.creds.authorization()
+        if authorization:
+            headers["Authorization"] = authorization
         return headers
 
     def _url(self, path, query):
@@ -135,15 +153,15 @@ class Cluster(object):
         """
         url = self._url(resource.path(namespace, name, subresource), query)
         data = json.dumps(body).encode("utf-8") if body is not None else None
-        deadline = deadline or time.time() + RECONNECT_SECONDS
+        deadline = deadline or time.monotonic() + RECONNECT_SECONDS
         delay = 0.2
         while True:
             try:
                 resp = self._send(method, url, data, content_type if data else None, timeout, False)
-                if resp.status not in TRANSIENT_STATUS or time.time() + delay > deadline:
+                if resp.status not in TRANSIENT_STATUS or time.monotonic() + delay > deadline:
                     break
             except K8sError as e:
-                if not e.retryable or time.time() + delay > deadline:
+                if not e.retryable or time.monotonic() + delay > deadline:
                     raise
             time.sleep(delay)
             delay = min(delay * 2, 2.0)

@@ -13,13 +13,11 @@ __metaclass__ = type
 
 import traceback
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
-
 from ansible_collections.edgeai.serving.plugins.module_utils.k8s import apply as k8s_apply
 from ansible_collections.edgeai.serving.plugins.module_utils.k8s.input_checks import base_object, dns_label, merge
 from ansible_collections.edgeai.serving.plugins.module_utils.k8s.args import kind_argument_spec
-from ansible_collections.edgeai.serving.plugins.module_utils.k8s.client import (
-    HAS_KUBERNETES, KUBERNETES_IMPORT_ERROR, Cluster)
+from ansible_collections.edgeai.serving.plugins.module_utils.k8s.client import Cluster
+from ansible_collections.edgeai.serving.plugins.module_utils.k8s.kubeconfig import KubeconfigModule
 from ansible_collections.edgeai.serving.plugins.module_utils.k8s.errors import InvalidInput, K8sError
 from ansible_collections.edgeai.serving.plugins.module_utils.k8s.readiness import Fresh, Gone
 from ansible_collections.edgeai.serving.plugins.module_utils.k8s.wait import Waiter, WaitFailed
@@ -48,9 +46,7 @@ def applied_at(obj, field_manager):
 
 
 def run(kind, options, **module_kwargs):
-    module = AnsibleModule(argument_spec=kind_argument_spec(**options), supports_check_mode=True, **module_kwargs)
-    if not HAS_KUBERNETES:
-        module.fail_json(msg=missing_required_lib("kubernetes"), exception=str(KUBERNETES_IMPORT_ERROR))
+    module = KubeconfigModule(argument_spec=kind_argument_spec(**options), supports_check_mode=True, **module_kwargs)
     params = module.params
     result = {"changed": False}
     try:

@@ -34,7 +34,7 @@ class Waiter(object):
         self.cluster = cluster
         self.timeout = timeout
         self.progress = progress or (lambda msg: None)
-        self.start = time.time()
+        self.start = time.monotonic()
         self.deadline = self.start + timeout
         self.history = []
         self.stages = []
@@ -44,7 +44,7 @@ class Waiter(object):
         self.final = {}
 
     def elapsed(self):
-        return time.time() - self.start
+        return time.monotonic() - self.start
 
     def result(self):
         return {"waited_seconds": round(self.elapsed(), 2), "timeout": self.timeout, "stages": self.stages,
@@ -92,7 +92,7 @@ class Waiter(object):
                     verdict = self._judge(check, obj)
                 if verdict.state != PENDING:
                     return obj, verdict
-                remaining = self.deadline - time.time()
+                remaining = self.deadline - time.monotonic()
                 if remaining <= 0:
                     self._timeout(check, verdict)
                 window = min(remaining, verdict.recheck_after or remaining)
@@ -121,9 +121,9 @@ class Waiter(object):
                     raise
                 self.reconnects += 1
                 self.progress("%.1fs %s: lost the API server (%s); reconnecting" % (self.elapsed(), check.target, e))
-                if time.time() >= self.deadline:
+                if time.monotonic() >= self.deadline:
                     self._timeout(check, verdict)
-                time.sleep(min(1.0, max(0.0, self.deadline - time.time())))
+                time.sleep(min(1.0, max(0.0, self.deadline - time.monotonic())))
                 rv = None
 
     def _timeout(self, check, verdict):

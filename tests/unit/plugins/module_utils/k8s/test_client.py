@@ -1,31 +1,90 @@
+import os
+import ssl
+import tempfile
+
 import pytest
+import urllib3
 
-from ansible_collections.edgeai.serving.plugins.module_utils.k8s.client import bearer_token, load_configuration
+from ansible_collections.edgeai.serving.plugins.module_utils.k8s import client
 from ansible_collections.edgeai.serving.plugins.module_utils.k8s.errors import K8sError
-
-KUBECONFIG = {
-    "apiVersion": "v1", "kind": "Config", "current-context": "a",
-    "clusters": [{"name": "c", "cluster": {"server": "https://10.0.0.1:6443", "insecure-skip-tls-verify": True}}],
-    "users": [{"name": "u", "user": {"token": "from-kubeconfig"}}],
-    "contexts": [{"name": "a", "context": {"cluster": "c", "user": "u"}}],
-}
+from ansible_collections.edgeai.serving.plugins.module_utils.k8s.kubeconfig import Credentials
 
 
-def test_inline_kubeconfig_with_tls_verification_kept_on():
-    cfg = load_configuration({"kubeconfig": KUBECONFIG, "validate_certs": True})
-    assert cfg.host == "https://10.0.0.1:6443"
-    assert cfg.verify_ssl is True
-    assert bearer_token(cfg) == "Bearer from-kubeconfig"
+def creds(**fields):
+    c = Credentials("https://10.0.0.1:6443")
+    for k, v in fields.items():
+        setattr(c, k, v)
+    return c
 
 
-def test_options_override_kubeconfig():
-    cfg = load_configuration({"kubeconfig": KUBECONFIG, "host": "https://api.edge:6443", "api_key": "t0k",
-                              "ca_cert": "/ca.crt", "validate_certs": False, "proxy": "http://proxy:3128"})
-    assert (cfg.host, cfg.ssl_ca_cert, cfg.verify_ssl, cfg.proxy) == ("https://api.edge:6443", "/ca.crt", False,
-                                                                      "http://proxy:3128")
-    assert bearer_token(cfg) == "Bearer t0k"
+def self_signed_pair():
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+    import datetime
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "unit")])
+    now = datetime.datetime.now(datetime.timezone.utc)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(1).not_valid_before(now).not_valid_after(now + datetime.timedelta(days=1))
+            .sign(key, hashes.SHA256()))
+    return (cert.public_bytes(serialization.Encoding.PEM),
+            key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                              serialization.NoEncryption()))
 
 
-def test_unknown_context_is_a_clear_error():
-    with pytest.raises(K8sError, match="cannot load the Kubernetes client configuration"):
-        load_configuration({"kubeconfig": KUBECONFIG, "context": "nope"})
+def test_verification_is_on_by_default():
+    ctx = client.ssl_context(creds())
+    assert ctx.verify_mode == ssl.CERT_REQUIRED
+
+
+def test_verification_off_only_when_asked():
+    ctx = client.ssl_context(creds(verify=False))
+    assert ctx.verify_mode == ssl.CERT_NONE and not ctx.check_hostname
+
+
+def test_ca_data_is_the_only_trust():
+    cert, _ = self_signed_pair()
+    ctx = client.ssl_context(creds(ca_data=cert))
+    assert ctx.cert_store_stats()["x509"] == 1
+
+
+def test_client_key_data_goes_through_a_temp_dir_removed_at_once(monkeypatch):
+    cert, key = self_signed_pair()
+    made = []
+    real = tempfile.mkdtemp
+
+    def spy(**kwargs):
+        made.append(real(**kwargs))
+        return made[-1]
+    monkeypatch.setattr(client.tempfile, "mkdtemp", spy)
+    client.ssl_context(creds(cert_data=cert, key_data=key))
+    assert len(made) == 1 and not os.path.exists(made[0])
+
+
+def test_mismatched_key_names_the_client_certificate():
+    cert, _ = self_signed_pair()
+    _, other_key = self_signed_pair()
+    with pytest.raises(K8sError, match="cannot load the client certificate and key"):
+        client.ssl_context(creds(cert_data=cert, key_data=other_key))
+
+
+def test_unreadable_ca_names_the_ca(tmp_path):
+    bad = tmp_path / "ca.crt"
+    bad.write_text("not a certificate")
+    with pytest.raises(K8sError, match="cannot load the CA certificate"):
+        client.ssl_context(creds(ca_file=str(bad)))
+
+
+def test_proxy_and_tls_server_name_reach_the_pool():
+    pool = client.pool_manager(creds(proxy="http://user:pw@proxy.test:3128", tls_server_name="kubernetes"))
+    assert isinstance(pool, urllib3.ProxyManager)
+    assert pool.proxy_headers["proxy-authorization"].startswith("Basic ")
+    assert pool.connection_pool_kw["server_hostname"] == "kubernetes"
+
+
+def test_direct_pool_without_proxy():
+    pool = client.pool_manager(creds())
+    assert type(pool) is urllib3.PoolManager
+    assert "server_hostname" not in pool.connection_pool_kw
