@@ -196,11 +196,10 @@ def from_kubeconfig(config, context_name, base):
 def _kubernetes_package():
     try:
         from kubernetes import client, config
-        from kubernetes.config.config_exception import ConfigException
     except ImportError:
         raise K8sError(missing_required_lib("kubernetes") + " (needed for exec and auth-provider kubeconfig "
                        "users and for the in-cluster ServiceAccount)")
-    return client, config, ConfigException
+    return client, config
 
 
 def _from_configuration(cfg):
@@ -221,16 +220,17 @@ def _from_configuration(cfg):
 
 
 def _from_kubernetes_package(config, context_name, base):
-    client, k8s_config, config_exception = _kubernetes_package()
+    client, k8s_config = _kubernetes_package()
     cfg = client.Configuration()
     clean = copy.deepcopy(config)
     for section in ("clusters", "users", "contexts"):
         for item in clean.get(section) or []:
             item.pop("_base", None)
     try:
-        k8s_config.load_kube_config_from_dict(clean, context=context_name, client_configuration=cfg,
-                                              persist_config=False, config_base_path=base)
-    except (config_exception, IOError, OSError) as e:
+        # The loader, rather than load_kube_config_from_dict, takes the folder relative paths start from.
+        k8s_config.kube_config.KubeConfigLoader(config_dict=clean, active_context=context_name,
+                                                config_base_path=base).load_and_set(cfg)
+    except (k8s_config.ConfigException, IOError, OSError) as e:
         raise K8sError("kubeconfig: cannot load credentials of context %r: %s" % (context_name, e))
     return _from_configuration(cfg)
 
@@ -239,11 +239,11 @@ def in_cluster():
     """The pod's ServiceAccount, or None when not running in a pod."""
     if not os.environ.get("KUBERNETES_SERVICE_HOST"):
         return None
-    client, k8s_config, config_exception = _kubernetes_package()
+    client, k8s_config = _kubernetes_package()
     cfg = client.Configuration()
     try:
         k8s_config.load_incluster_config(client_configuration=cfg)
-    except config_exception:
+    except k8s_config.ConfigException:
         return None
     return _from_configuration(cfg)
 
