@@ -74,15 +74,24 @@ RUN_ORDER = ("create + wait", "no-op re-apply", "update + wait", "delete + wait"
 SITECUSTOMIZE = '''
 import os
 if os.environ.get("BENCH_REQUEST_LOG"):
-    from urllib3 import connectionpool
+    # Both tools end in http.client and ssl (urllib3 builds on them): count requests and TLS connections there.
+    import http.client
+    import ssl
 
-    _urlopen = connectionpool.HTTPConnectionPool.urlopen
-
-    def urlopen(self, method, url, *args, **kwargs):
+    def log(line):
         with open(os.environ["BENCH_REQUEST_LOG"], "a") as f:
-            f.write("%d %s %s\\n" % (os.getpid(), method, url))
-        return _urlopen(self, method, url, *args, **kwargs)
-    connectionpool.HTTPConnectionPool.urlopen = urlopen
+            f.write("%d %s\\n" % (os.getpid(), line))
+
+    _putrequest, _wrap_socket = http.client.HTTPConnection.putrequest, ssl.SSLContext.wrap_socket
+
+    def putrequest(self, method, url, *args, **kwargs):
+        log("%s %s" % (method, url))
+        return _putrequest(self, method, url, *args, **kwargs)
+
+    def wrap_socket(self, *args, **kwargs):
+        log("CONNECTION tls")
+        return _wrap_socket(self, *args, **kwargs)
+    http.client.HTTPConnection.putrequest, ssl.SSLContext.wrap_socket = putrequest, wrap_socket
 '''
 
 
@@ -192,9 +201,12 @@ def names(count):
 
 
 def per_object_requests(lines, objects):
-    total = len(lines)
-    watches = sum(1 for line in lines if "watch=true" in line[2].lower())
-    return "%.1f (%.1f watch)" % (total / float(objects), watches / float(objects))
+    """'requests (watches, new connections)' per object, from the request log."""
+    connections = sum(1 for line in lines if line[1] == "CONNECTION")
+    requests = [line for line in lines if line[1] != "CONNECTION"]
+    watches = sum(1 for line in requests if "watch=true" in line[2].lower())
+    return "%.1f (%.1f w, %.1f c)" % (len(requests) / float(objects), watches / float(objects),
+                                     connections / float(objects))
 
 
 def latencies(results, moments, key):
@@ -307,7 +319,7 @@ def main():
     print("Per task, seconds (playbook wall time / %d tasks, one object per task, in order)" % args.objects)
     head = ("step", "ping floor", "ours", "k8s.core", "ours above", "k8s.core above", "ratio", "requests/object ours",
             "requests/object k8s.core")
-    fmt = "%-16s %10s %8s %9s %11s %15s %7s   %-22s %s"
+    fmt = "%-16s %10s %8s %9s %11s %15s %7s   %-24s %s"
     print(fmt % head)
     for step, _, _ in STEPS:
         r = rows[step]
@@ -315,7 +327,8 @@ def main():
         print(fmt % (step, "%.2f" % (r["floor"] / n), "%.2f" % (r["ours"] / n), "%.2f" % (r["kubernetes.core"] / n),
                      "%.2f" % a, "%.2f" % b, "%.2fx" % (a / b) if b > 0 else "-", counts[(step, "ours")],
                      counts[(step, "kubernetes.core")]))
-    print("ratio = ours above floor / kubernetes.core above floor (goal: at most 0.5x)")
+    print("ratio = ours above floor / kubernetes.core above floor (goal: at most 0.5x); "
+          "requests/object: requests (w = of them watches, c = new TLS connections)")
     print("")
     print("Readiness detection, over %d objects (task result in Ansible minus the moment a watch saw it):" % (
         args.objects))

@@ -66,11 +66,11 @@ options:
     aliases: [verify_ssl]
   proxy:
     description:
-      - URL of an HTTP proxy to reach the API server through.
+      - URL of an HTTP proxy to reach the API server through (C(http://[user:password@]host:port)); the
+        connection to the API server is tunnelled with CONNECT.
       - Can also be set with the E(K8S_AUTH_PROXY) environment variable.
     type: str
 requirements:
-  - urllib3
   - PyYAML (to read a kubeconfig file)
   - kubernetes >= 31.0.0 (Python library), only for C(exec) and C(auth-provider) kubeconfig users and the
     in-cluster ServiceAccount

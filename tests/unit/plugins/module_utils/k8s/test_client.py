@@ -3,7 +3,6 @@ import ssl
 import tempfile
 
 import pytest
-import urllib3
 
 from ansible_collections.edgeai.serving.plugins.module_utils.k8s import client
 from ansible_collections.edgeai.serving.plugins.module_utils.k8s.errors import K8sError
@@ -77,14 +76,26 @@ def test_unreadable_ca_names_the_ca(tmp_path):
         client.ssl_context(creds(ca_file=str(bad)))
 
 
-def test_proxy_and_tls_server_name_reach_the_pool():
-    pool = client.pool_manager(creds(proxy="http://user:pw@proxy.test:3128", tls_server_name="kubernetes"))
-    assert isinstance(pool, urllib3.ProxyManager)
-    assert pool.proxy_headers["proxy-authorization"].startswith("Basic ")
-    assert pool.connection_pool_kw["server_hostname"] == "kubernetes"
+def test_proxy_with_credentials_tunnels_to_the_api_server():
+    end = client.Endpoint(creds(proxy="http://us%40er:pw@proxy.test:3128", tls_server_name="kubernetes"))
+    conn = end.connect(5)
+    assert (conn.host, conn.port) == ("proxy.test", 3128)
+    assert (conn._tunnel_host, conn._tunnel_port) == ("10.0.0.1", 6443)
+    assert conn._tunnel_headers["Proxy-Authorization"] == "Basic dXNAZXI6cHc="
+    assert conn.server_name == "kubernetes"
 
 
-def test_direct_pool_without_proxy():
-    pool = client.pool_manager(creds())
-    assert type(pool) is urllib3.PoolManager
-    assert "server_hostname" not in pool.connection_pool_kw
+def test_direct_connection_without_proxy():
+    conn = client.Endpoint(creds()).connect(5)
+    assert (conn.host, conn.port, conn._tunnel_host) == ("10.0.0.1", 6443, None)
+
+
+@pytest.mark.parametrize("field, value, message", [
+    ("host", "10.0.0.1:6443", "host: '10.0.0.1:6443' is not an http(s) URL"),
+    ("host", "https://h:port", "is not an http(s) URL"),
+    ("proxy", "socks5://proxy:1080", "proxy: 'socks5://proxy:1080' is not supported"),
+])
+def test_bad_urls_name_the_option(field, value, message):
+    with pytest.raises(K8sError) as e:
+        client.Endpoint(creds(**{field: value}))
+    assert message in str(e.value)
