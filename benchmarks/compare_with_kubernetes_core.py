@@ -63,10 +63,11 @@ def ping(*_args):
 
 
 TOOLS = (("ours", ours), ("kubernetes.core", theirs))
-# (step, args value, state); the no-op re-applies exactly what create applied.
-STEPS = (("no-op re-apply", "--a", "present"), ("create + wait", "--a", "present"),
-         ("update + wait", "--b", "present"), ("delete + wait", "--b", "absent"))
+# step -> (args value, state); the no-op re-applies exactly what create applied.
+STEPS = {"create + wait": ("--a", "present"), "no-op re-apply": ("--a", "present"),
+         "update + wait": ("--b", "present"), "delete + wait": ("--b", "absent")}
 RUN_ORDER = ("create + wait", "no-op re-apply", "update + wait", "delete + wait")
+TABLE_ORDER = ("no-op re-apply", "create + wait", "update + wait", "delete + wait")
 
 
 # ------------------------------------------------------------------ running playbooks
@@ -137,7 +138,7 @@ class Runner(object):
         if count_requests:
             with open(log) as f:
                 requests = [line.split(" ", 2) for line in f.read().splitlines()]
-        return wall, results, requests
+        return {"wall": wall, "results": results, "requests": requests}
 
 
 # ------------------------------------------------------------------ watching the controller's writes
@@ -205,8 +206,8 @@ def per_object_requests(lines, objects):
     connections = sum(1 for line in lines if line[1] == "CONNECTION")
     requests = [line for line in lines if line[1] != "CONNECTION"]
     watches = sum(1 for line in requests if "watch=true" in line[2].lower())
-    return "%.1f (%.1f w, %.1f c)" % (len(requests) / float(objects), watches / float(objects),
-                                     connections / float(objects))
+    per = float(objects)
+    return "%.1f (%.1f w, %.1f c)" % (len(requests) / per, watches / per, connections / per)
 
 
 def latencies(results, moments, key):
@@ -273,14 +274,13 @@ def main():
         for n in all_ns:
             create_namespace(api, n)
         objs = names(args.objects)
-        spec = dict((s[0], s) for s in STEPS)
+        spec = STEPS
         for step in RUN_ORDER:
-            _, arg, state = spec[step]
-            floor, _, _ = runner.run([ping() for _ in objs])
-            row = {"floor": floor}
+            arg, state = spec[step]
+            row = {"floor": runner.run([ping() for name in objs])["wall"]}
             for tool, make in TOOLS:
-                wall, results, _ = runner.run([make(ns[tool], name, arg, state) for name in objs])
-                row[tool] = wall
+                run = runner.run([make(ns[tool], name, arg, state) for name in objs])
+                row[tool], results = run["wall"], run["results"]
                 for res, name in zip(results, objs):
                     res["object"] = (ns[tool], name)
                 if step == "create + wait":
@@ -293,17 +293,16 @@ def main():
         # Requests per object: 2 objects per step, untimed.
         counts = {}
         for step in RUN_ORDER:
-            _, arg, state = spec[step]
+            arg, state = spec[step]
             for tool, make in TOOLS:
-                _, _, lines = runner.run([make(ns["count-" + tool], name, arg, state) for name in names(2)],
-                                         count_requests=True)
-                counts[(step, tool)] = per_object_requests(lines, 2)
+                run = runner.run([make(ns["count-" + tool], name, arg, state) for name in names(2)],
+                                 count_requests=True)
+                counts[(step, tool)] = per_object_requests(run["requests"], 2)
         fleet_rows = {}
         for step, arg, state in (("create + wait", "--a", "present"), ("no-op re-apply", "--a", "present")):
-            floor, _, _ = runner.run([ping()], hosts=fleet["ours"])
-            row = {"floor": floor}
+            row = {"floor": runner.run([ping()], hosts=fleet["ours"])["wall"]}
             for tool, make in TOOLS:
-                row[tool], _, _ = runner.run([make("{{ bench_ns }}", "fleet", arg, state)], hosts=fleet[tool])
+                row[tool] = runner.run([make("{{ bench_ns }}", "fleet", arg, state)], hosts=fleet[tool])["wall"]
             fleet_rows[step] = row
         print("  measured the fleet", flush=True)
     finally:
@@ -321,7 +320,7 @@ def main():
             "requests/object k8s.core")
     fmt = "%-16s %10s %8s %9s %11s %15s %7s   %-24s %s"
     print(fmt % head)
-    for step, _, _ in STEPS:
+    for step in TABLE_ORDER:
         r = rows[step]
         a, b = (r["ours"] - r["floor"]) / n, (r["kubernetes.core"] - r["floor"]) / n
         print(fmt % (step, "%.2f" % (r["floor"] / n), "%.2f" % (r["ours"] / n), "%.2f" % (r["kubernetes.core"] / n),
@@ -332,7 +331,7 @@ def main():
     print("")
     print("Readiness detection, over %d objects (task result in Ansible minus the moment a watch saw it):" % (
         args.objects))
-    for tool, _ in TOOLS:
+    for tool in (t[0] for t in TOOLS):
         print("  %-16s create: InferenceService Ready=True -> result: %s" % (
             tool, describe_latency(detection[(tool, "ready")])))
         print("  %-16s update: predictor rolled out the new args -> result: %s" % (

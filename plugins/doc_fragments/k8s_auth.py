@@ -14,7 +14,7 @@ options:
   kubeconfig:
     description:
       - Path to a kubeconfig file, or the kubeconfig itself as a dictionary.
-      - Read without the C(kubernetes) Python package: C(token), C(tokenFile), client certificate and key as files
+      - Read without the C(kubernetes) Python package, for C(token), C(tokenFile), client certificate and key as files
         or data, CA file or data, C(username)/C(password), C(insecure-skip-tls-verify), C(proxy-url) and
         C(tls-server-name). Users with C(exec) or C(auth-provider) need the C(kubernetes) package.
       - In a dictionary, the values of C(token), C(password), C(client-key-data), C(auth-provider) config and

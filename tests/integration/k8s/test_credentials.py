@@ -72,7 +72,7 @@ class ConnectProxy(object):
     def _accept(self):
         while True:
             try:
-                conn, _ = self.server.accept()
+                conn = self.server.accept()[0]
             except OSError:
                 return
             threading.Thread(target=self._tunnel, args=(conn,), daemon=True).start()
@@ -94,7 +94,7 @@ class ConnectProxy(object):
         conn.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")
         pair = {conn: upstream, upstream: conn}
         while True:
-            ready, _, _ = select.select(list(pair), [], [], 60)
+            ready = select.select(list(pair), [], [], 60)[0]
             if not ready:
                 break
             data = ready[0].recv(65536)

@@ -44,7 +44,7 @@ def test_verification_off_only_when_asked():
 
 
 def test_ca_data_is_the_only_trust():
-    cert, _ = self_signed_pair()
+    cert = self_signed_pair()[0]
     ctx = client.ssl_context(creds(ca_data=cert))
     assert ctx.cert_store_stats()["x509"] == 1
 
@@ -63,8 +63,8 @@ def test_client_key_data_goes_through_a_temp_dir_removed_at_once(monkeypatch):
 
 
 def test_mismatched_key_names_the_client_certificate():
-    cert, _ = self_signed_pair()
-    _, other_key = self_signed_pair()
+    cert = self_signed_pair()[0]
+    other_key = self_signed_pair()[1]
     with pytest.raises(K8sError, match="cannot load the client certificate and key"):
         client.ssl_context(creds(cert_data=cert, key_data=other_key))
 
