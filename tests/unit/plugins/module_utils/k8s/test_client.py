@@ -1,12 +1,16 @@
+import http.server
+import json
 import os
 import ssl
 import tempfile
+import threading
 
 import pytest
 
 from ansible_collections.edgeai.serving.plugins.module_utils.k8s import client
 from ansible_collections.edgeai.serving.plugins.module_utils.k8s.errors import K8sError
 from ansible_collections.edgeai.serving.plugins.module_utils.k8s.kubeconfig import Credentials
+from ansible_collections.edgeai.serving.plugins.module_utils.k8s.resources import DEPLOYMENT
 
 
 def creds(**fields):
@@ -99,3 +103,52 @@ def test_bad_urls_name_the_option(field, value, message):
     with pytest.raises(K8sError) as e:
         client.Endpoint(creds(**{field: value}))
     assert message in str(e.value)
+
+
+class LocalServer(object):
+    """A real HTTP/1.1 server on loopback that counts the connections it accepts."""
+
+    def __init__(self, close_after_each=False):
+        outer = self
+        self.connections = 0
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def setup(self):
+                outer.connections += 1
+                http.server.BaseHTTPRequestHandler.setup(self)
+
+            def do_GET(self):
+                body = json.dumps({"kind": "Deployment", "path": self.path}).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+                # An idle keep-alive connection the server drops without saying so.
+                self.close_connection = close_after_each
+
+            def log_message(self, *args):
+                pass
+
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = "http://127.0.0.1:%d" % self.httpd.server_address[1]
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+@pytest.mark.parametrize("close_after_each, connections", [(False, 1), (True, 3)])
+def test_requests_share_one_connection_and_survive_a_dropped_one(close_after_each, connections):
+    server = LocalServer(close_after_each)
+    try:
+        cluster = client.Cluster(Credentials(server.url))
+        for name in ("a", "b", "c"):
+            assert cluster.get(DEPLOYMENT, "ns", name)["path"] == "/apis/apps/v1/namespaces/ns/deployments/" + name
+        assert cluster.requests == 3
+        assert server.connections == connections
+    finally:
+        server.close()
