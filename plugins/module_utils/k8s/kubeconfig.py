@@ -27,6 +27,7 @@ try:
 except ImportError:  # pragma: no cover - reported when a kubeconfig file is read
     HAS_YAML = False
 
+SERVICE_ACCOUNT_TOKEN = "/var/run/secrets/kubernetes.io/serviceaccount/token"
 # Fields of a kubeconfig user that are credentials, masked in all module output.
 SECRET_USER_FIELDS = ("token", "password", "client-key-data")
 
@@ -236,8 +237,8 @@ def _from_kubernetes_package(config, context_name, base):
 
 
 def in_cluster():
-    """The pod's ServiceAccount, or None when not running in a pod."""
-    if not os.environ.get("KUBERNETES_SERVICE_HOST"):
+    """The pod's ServiceAccount, or None when not running in a pod with one."""
+    if not (os.environ.get("KUBERNETES_SERVICE_HOST") and os.path.exists(SERVICE_ACCOUNT_TOKEN)):
         return None
     client, k8s_config = _kubernetes_package()
     cfg = client.Configuration()
@@ -256,8 +257,12 @@ def load_credentials(params):
     elif kubeconfig:
         if not isinstance(kubeconfig, str):
             raise K8sError("kubeconfig must be a file path or a dictionary, not %s" % type(kubeconfig).__name__)
-        path = os.path.abspath(os.path.expanduser(kubeconfig))
-        creds = from_kubeconfig(read_kubeconfig(path), context, os.path.dirname(path))
+        if os.pathsep in kubeconfig:
+            # Several files, as in $KUBECONFIG; kubernetes.core accepts that too.
+            creds = from_kubeconfig(merge_kubeconfigs(kubeconfig.split(os.pathsep)), context, None)
+        else:
+            path = os.path.abspath(os.path.expanduser(kubeconfig))
+            creds = from_kubeconfig(read_kubeconfig(path), context, os.path.dirname(path))
     elif params.get("host"):
         creds = Credentials()
     else:

@@ -95,6 +95,7 @@ def test_multiple_kubeconfig_files_merge_first_wins(tmp_path, monkeypatch):
     monkeypatch.setenv("KUBECONFIG", "%s:%s" % (first, second))
     creds = load()
     assert (creds.host, creds.authorization()) == ("https://10.0.0.2:6443", "Bearer first-wins")
+    assert load(kubeconfig="%s:%s" % (first, second)).authorization() == "Bearer first-wins"
 
 
 @pytest.mark.parametrize("params, message", [
