@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# make bench: edgeai.serving against kubernetes.core.k8s on the same local control plane, in one run.
-# kubernetes.core comes from the `ansible` package on PyPI, in a venv of its own.
+# make bench: edgeai.serving against kubernetes.core.k8s and Ansible's ping floor on the same local control
+# plane, in one run, printed as one table. kubernetes.core comes from the `ansible` package on PyPI, in a venv
+# of its own. Extra arguments go to compare_with_kubernetes_core.py (--objects N, --fleet N).
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 cd "$repo"
@@ -12,8 +13,10 @@ if [ ! -f "$stamp" ]; then
   "$venv/bin/pip" install --quiet -r benchmarks/requirements.txt
   touch "$stamp"
 fi
-mkdir -p "$cache/collections/ansible_collections/edgeai"
-ln -sfn "$repo" "$cache/collections/ansible_collections/edgeai/serving"
-export ANSIBLE_COLLECTIONS_PATH="$cache/collections"
+# One collections root per checkout, so two checkouts benchmarked at once do not repoint each other's link.
+collections="$cache/bench-collections/$(printf %s "$repo" | sha256sum | cut -c1-8)"
+mkdir -p "$collections/ansible_collections/edgeai"
+ln -sfn "$repo" "$collections/ansible_collections/edgeai/serving"
+export ANSIBLE_COLLECTIONS_PATH="$collections"
 kubeconfig=$("$cache/venv/bin/python" tests/controlplane/controlplane.py up)
 "$venv/bin/python" benchmarks/compare_with_kubernetes_core.py --kubeconfig "$kubeconfig" "$@"

@@ -14,8 +14,9 @@ __metaclass__ = type
 from ansible.module_utils.basic import env_fallback
 
 
-def _env(name):
-    return (env_fallback, ["K8S_AUTH_%s" % name])
+def _env(*names):
+    # kubernetes.core reads K8S_AUTH_<option> first, then K8S_AUTH_<its older name>.
+    return (env_fallback, ["K8S_AUTH_%s" % name for name in names])
 
 
 AUTH_ARG_SPEC = dict(
@@ -23,10 +24,11 @@ AUTH_ARG_SPEC = dict(
     context=dict(type="str", fallback=_env("CONTEXT")),
     host=dict(type="str", fallback=_env("HOST")),
     api_key=dict(type="str", no_log=True, fallback=_env("API_KEY")),
-    ca_cert=dict(type="path", aliases=["ssl_ca_cert"], fallback=_env("SSL_CA_CERT")),
-    client_cert=dict(type="path", aliases=["cert_file"], fallback=_env("CERT_FILE")),
-    client_key=dict(type="path", aliases=["key_file"], no_log=False, fallback=_env("KEY_FILE")),
-    validate_certs=dict(type="bool", default=True, aliases=["verify_ssl"], fallback=_env("VERIFY_SSL")),
+    ca_cert=dict(type="path", aliases=["ssl_ca_cert"], fallback=_env("CA_CERT", "SSL_CA_CERT")),
+    client_cert=dict(type="path", aliases=["cert_file"], fallback=_env("CLIENT_CERT", "CERT_FILE")),
+    client_key=dict(type="path", aliases=["key_file"], no_log=False, fallback=_env("CLIENT_KEY", "KEY_FILE")),
+    # No default: unset, the kubeconfig decides (verification on unless it sets insecure-skip-tls-verify).
+    validate_certs=dict(type="bool", aliases=["verify_ssl"], fallback=_env("VALIDATE_CERTS", "VERIFY_SSL")),
     proxy=dict(type="str", fallback=_env("PROXY")),
 )
 

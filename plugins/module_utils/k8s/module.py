@@ -13,14 +13,12 @@ __metaclass__ = type
 
 import traceback
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
-
 from ansible_collections.edgeai.serving.plugins.module_utils.k8s import apply as k8s_apply
 from ansible_collections.edgeai.serving.plugins.module_utils.k8s.input_checks import (
     COMMON_BOUNDS, check_numbers, check_uri, dns_label, lookup)
 from ansible_collections.edgeai.serving.plugins.module_utils.k8s.args import kind_argument_spec
-from ansible_collections.edgeai.serving.plugins.module_utils.k8s.client import (
-    HAS_KUBERNETES, KUBERNETES_IMPORT_ERROR, Cluster)
+from ansible_collections.edgeai.serving.plugins.module_utils.k8s.client import Cluster
+from ansible_collections.edgeai.serving.plugins.module_utils.k8s.kubeconfig import KubeconfigModule
 from ansible_collections.edgeai.serving.plugins.module_utils.k8s.errors import InvalidInput, K8sError
 from ansible_collections.edgeai.serving.plugins.module_utils.k8s.readiness import Gone
 from ansible_collections.edgeai.serving.plugins.module_utils.k8s.wait import Waiter, WaitFailed
@@ -28,9 +26,7 @@ from ansible_collections.edgeai.serving.plugins.module_utils.k8s.wait import Wai
 
 def run(kind, options, **module_kwargs):
     spec = kind_argument_spec(**options)
-    module = AnsibleModule(argument_spec=spec, supports_check_mode=True, **module_kwargs)
-    if not HAS_KUBERNETES:
-        module.fail_json(msg=missing_required_lib("kubernetes"), exception=str(KUBERNETES_IMPORT_ERROR))
+    module = KubeconfigModule(argument_spec=spec, supports_check_mode=True, **module_kwargs)
     params = module.params
     result = {"changed": False}
     try:
