@@ -13,11 +13,24 @@ short_description: Create, update or delete a KServe InferenceService and wait u
 version_added: 0.1.0
 description:
   - Manages a KServe C(InferenceService) (C(serving.kserve.io/v1beta1)) by server-side apply.
-  - With O(wait), waits until C(Ready=True) for the current spec and the C(<name>-predictor) Deployment has rolled
-    out with all replicas available.
-  - KServe reports a bad runtime or format and a crashing model container in C(status.modelStatus), not in C(Ready).
-    The wait ends at once on C(transitionStatus) V(InvalidSpec) or V(BlockedByFailedLoad), with C(lastFailureInfo)
-    (for example V(NoSupportingRuntime) or V(ModelLoadFailed) and the exit code).
+  - The applied object carries the annotation C(serving.edgeai.io/spec-hash), a hash of the spec, labels and
+    annotations sent (replica counts left out, so changing only them rolls no pods). KServe copies InferenceService
+    annotations onto the predictor pod template, so the hash on the C(<name>-predictor) Deployment proves that KServe
+    has acted on this spec.
+  - With O(wait), waits until that Deployment carries the hash, has every replica of its current ReplicaSet updated
+    and available (at least C(minReplicas)), no pod of an older ReplicaSet left, and C(Ready=True).
+    Status written before the apply, or pods of an older ReplicaSet, never decide the verdict either way.
+  - The wait ends at once, with the reason, on C(InvalidSpec) in a status KServe wrote after the apply (for example
+    V(NoSupportingRuntime)); on C(ReplicaFailure) (for example C(FailedCreate) from a ResourceQuota) or
+    C(ProgressDeadlineExceeded); and when a pod of the current ReplicaSet is in C(CrashLoopBackOff) (exit code and
+    message), was C(OOMKilled), failed its second image pull back-off, or asks for more of a resource than any node
+    has (this one needs C(list) on nodes).
+  - KServe's own C(BlockedByFailedLoad) is not used: KServe takes it from the first pod it lists, which can be an old
+    one during a rollout.
+  - A timeout says what was still missing, for example which spec hash the Deployment still carries, with the pods'
+    reasons and recent Warning events (such as KServe's C(InternalError) when it cannot update the Deployment).
+  - In Knative (Serverless) mode there is no Deployment to carry the hash; the wait then takes KServe's C(Ready)
+    alone, and does not prove that it is about the current spec. MicroShift runs Raw (Standard) mode.
 author:
   - edgeai.serving contributors (@edgeai)
 extends_documentation_fragment:
@@ -143,7 +156,7 @@ predictor_service:
   sample: resnet-predictor
 wait:
   description: What was waited for, for how long, and the readiness messages seen (see the notes).
-  returned: when O(wait) is true
+  returned: when O(wait) is true, not in check mode
   type: dict
 api_requests:
   description: HTTP requests sent to the API server.

@@ -20,9 +20,14 @@ description:
   - The options match the operator's CRD schema, which checks their types on apply. The CRD keeps unknown top-level
     keys of C(spec) for the chart (so chart values can be given in O(definition)), but drops unknown keys inside the
     option groups without an error.
-  - With O(wait), waits for C(Deployed=True) and then for that Deployment to have all replicas updated and
-    available; C(Deployed=True) alone only means the release installed. C(ReleaseFailed=True) or
-    C(Irreconcilable=True) fails at once with the operator's message.
+  - With O(wait), waits until the operator has deployed this spec, then for C(Deployed=True) and for that Deployment
+    to have every replica of its current ReplicaSet available. The operator is Helm-based and upgrades its release
+    only when the ModelServer spec differs from the deployed release's values, so the deployed release record (a
+    Secret of type C(helm.sh/release.v1)) holding the applied spec proves it acted, changed or not. This needs
+    C(list) and C(watch) on Secrets in the namespace; the release values are never returned.
+  - C(ReleaseFailed=True) or C(Irreconcilable=True) written after the apply fails at once with the operator's
+    message; one from before only makes the wait go on. A pod of the current ReplicaSet that crash-loops, is
+    OOMKilled or can never be scheduled fails the wait too.
   - The option groups mirror the ModelServer spec; the operator's defaults are applied here too
     (gRPC port 8080, REST port 8081, log level INFO, the latest model version).
 author:
@@ -297,7 +302,7 @@ grpc_endpoint:
   sample: resnet-ovms.ai-demo.svc.cluster.local:8080
 wait:
   description: What was waited for, for how long, and the readiness messages seen (see the notes).
-  returned: when O(wait) is true
+  returned: when O(wait) is true, not in check mode
   type: dict
 api_requests:
   description: HTTP requests sent to the API server.

@@ -14,8 +14,12 @@ version_added: 0.1.0
 description:
   - Manages a C(route.openshift.io/v1) Route by server-side apply.
   - TLS is on by default, terminated at the router (V(edge)) with HTTP redirected to HTTPS.
-  - With O(wait), waits until every router in C(status.ingress) reports C(Admitted=True). C(Admitted=False)
-    (for example V(HostAlreadyClaimed)) fails at once with the router's reason.
+  - With O(wait), waits until the platform has assigned C(spec.host) (when not given) and every router reports
+    C(Admitted=True) for that host. Routers write C(status.ingress[]) per host, so an entry naming another host is
+    from before a host change and proves nothing.
+  - C(Admitted=False) (for example V(HostAlreadyClaimed)) fails at once with the router's reason when the router
+    wrote it after the apply; an older refusal only makes the wait go on.
+  - The returned O(hostname)-derived URL is the admitted host's.
 author:
   - edgeai.serving contributors (@edgeai)
 extends_documentation_fragment:
@@ -38,7 +42,7 @@ options:
     description:
       - The host name the route serves. Without it MicroShift and OpenShift assign
         C(<name>-<namespace>.<apps domain>).
-      - Called C(hostname) because O(host) is the API server, as in C(kubernetes.core.openshift_route).
+      - Called C(hostname) because O(host) is the API server, as in C(community.okd.openshift_route).
     type: str
   path:
     description:
@@ -124,7 +128,7 @@ url:
   sample: https://resnet-ai-demo.apps.edge.example
 wait:
   description: What was waited for, for how long, and the readiness messages seen (see the notes).
-  returned: when O(wait) is true
+  returned: when O(wait) is true, not in check mode
   type: dict
 api_requests:
   description: HTTP requests sent to the API server.

@@ -142,7 +142,7 @@ model_formats:
   sample: [openvino_ir, onnx]
 wait:
   description: With O(state=absent), the wait for deletion (see the notes).
-  returned: when something was waited for
+  returned: with O(state=absent) and O(wait), not in check mode
   type: dict
 api_requests:
   description: HTTP requests sent to the API server.

@@ -300,11 +300,29 @@ def start_apiserver(state, wait=True):
 
 
 def restart_apiserver(state=None, down_seconds=0.0):
-    """Kill kube-apiserver by PID and start it again: for the fault tests."""
+    """Stop kube-apiserver gracefully (SIGTERM) by PID and start it again: for the fault tests."""
     state = state or load()
     stop_pid(state["pids"]["kube-apiserver"], grace=5)
     time.sleep(down_seconds)
     start_apiserver(state)
+
+
+def kill_and_restart(name, down_seconds=0.0):
+    """SIGKILL one component by PID (no shutdown of its own), then start it again as before."""
+    state = load()
+    pid = state["pids"][name]
+    os.kill(pid, signal.SIGKILL)
+    while alive(pid):
+        time.sleep(0.05)
+    time.sleep(down_seconds)
+    spawn(state, name, state["argv"][name], state["env"].get(name))
+    if name == "kube-apiserver":
+        wait_until("kube-apiserver /readyz", lambda: apiserver_ready(state), 120, name, state)
+    elif name == "kserve-controller":
+        port = state["ports"]["kserve_health"]
+        wait_until("the KServe controller's health probe",
+                   lambda: urllib.request.urlopen("http://127.0.0.1:%d/readyz" % port, timeout=2).status == 200,
+                   180, name, state)
 
 
 # ---------------------------------------------------------------- cluster content
@@ -613,6 +631,17 @@ def env(_args):
     print("export KUBECONFIG=%s" % state["kubeconfig"])
 
 
+def locked(fn):
+    """Run `fn` holding the control plane's lock: two `up` at once would stop each other's processes."""
+    def run(args):
+        import fcntl
+        os.makedirs(STATE_DIR, exist_ok=True)
+        with open(os.path.join(STATE_DIR, "lock"), "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            return fn(args)
+    return run
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n\n", maxsplit=1)[0])
     p.add_argument("command", choices=["up", "down", "status", "env", "build"])
@@ -621,7 +650,7 @@ def main():
         print(ensure_binaries())
         print(ensure_operator()[1])
         return 0
-    return {"up": up, "down": down, "status": status, "env": env}[args.command](args) and 0
+    return {"up": locked(up), "down": locked(down), "status": status, "env": locked(env)}[args.command](args) and 0
 
 
 if __name__ == "__main__":

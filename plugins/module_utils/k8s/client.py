@@ -12,6 +12,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
+import threading
 import time
 
 from ansible.module_utils.six.moves.urllib.parse import urlencode
@@ -86,7 +87,7 @@ class Cluster(object):
         self.cfg = cfg
         self.host = cfg.host.rstrip("/")
         pool_args = dict(cert_reqs="CERT_REQUIRED" if cfg.verify_ssl else "CERT_NONE",
-                         ca_certs=cfg.ssl_ca_cert, cert_file=cfg.cert_file, key_file=cfg.key_file, maxsize=4)
+                         ca_certs=cfg.ssl_ca_cert, cert_file=cfg.cert_file, key_file=cfg.key_file, maxsize=8)
         if cfg.tls_server_name:
             pool_args["server_hostname"] = cfg.tls_server_name
         if not cfg.verify_ssl:
@@ -96,6 +97,8 @@ class Cluster(object):
         else:
             self.pool = urllib3.PoolManager(**pool_args)
         self.requests = 0
+        # A wait watches several sources, each from its own thread.
+        self._count_lock = threading.Lock()
 
     @classmethod
     def from_params(cls, params):
@@ -116,7 +119,8 @@ class Cluster(object):
 
     def _send(self, method, url, body, content_type, timeout, stream):
         """One HTTP exchange; connection failures become K8sError with status None."""
-        self.requests += 1
+        with self._count_lock:
+            self.requests += 1
         try:
             return self.pool.request(method, url, body=body, headers=self._headers(content_type),
                                      timeout=timeout, preload_content=not stream, retries=False)
@@ -135,15 +139,15 @@ class Cluster(object):
         """
         url = self._url(resource.path(namespace, name, subresource), query)
         data = json.dumps(body).encode("utf-8") if body is not None else None
-        deadline = deadline or time.time() + RECONNECT_SECONDS
+        deadline = deadline or time.monotonic() + RECONNECT_SECONDS
         delay = 0.2
         while True:
             try:
                 resp = self._send(method, url, data, content_type if data else None, timeout, False)
-                if resp.status not in TRANSIENT_STATUS or time.time() + delay > deadline:
+                if resp.status not in TRANSIENT_STATUS or time.monotonic() + delay > deadline:
                     break
             except K8sError as e:
-                if not e.retryable or time.time() + delay > deadline:
+                if not e.retryable or time.monotonic() + delay > deadline:
                     raise
             time.sleep(delay)
             delay = min(delay * 2, 2.0)
@@ -153,7 +157,8 @@ class Cluster(object):
         details = parse_status(resp.data).get("details") or {}
         if resp.status == 404 and method in ("GET", "DELETE") and name and details.get("name") == name:
             return None
-        raise describe(resp.status, resp.data, VERBS.get(method, method.lower()), resource, namespace, name)
+        verb = "list" if method == "GET" and not name else VERBS.get(method, method.lower())
+        raise describe(resp.status, resp.data, verb, resource, namespace, name)
 
     def get(self, resource, namespace, name):
         return self.request("GET", resource, namespace, name)

@@ -26,10 +26,9 @@ class K8sError(Exception):
     connection, which a request that is safe to repeat may retry.
     """
 
-    def __init__(self, message, status=None, reason=None, retryable=False):
+    def __init__(self, message, status=None, retryable=False):
         super(K8sError, self).__init__(message)
         self.status = status
-        self.reason = reason
         self.retryable = retryable
 
 
@@ -77,4 +76,4 @@ def describe(code, body, verb, resource, namespace=None, name=None):
         text = "%s %s failed (%s): %s" % (verb, target.strip(), status.get("reason") or code, "; ".join(fields))
     else:
         text = "%s %s failed: %s" % (verb, target.strip(), message)
-    return K8sError(text, status=code, reason=status.get("reason"))
+    return K8sError(text, status=code)

@@ -2,9 +2,9 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The one flow every kind module runs: check input, apply or delete, wait, report.
 
-A kind supplies a KindSpec: its resource, how to build the object from the
-options, which readiness checks follow an apply, which paths hold secrets,
-and what to add to the result.
+A kind (kinds/kind.py, KindSpec) supplies its resource, the object built
+from the options, the readiness checks that follow an apply, the paths that
+hold secrets, and what to add to the result.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -16,39 +16,19 @@ import traceback
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 from ansible_collections.edgeai.serving.plugins.module_utils.k8s import apply as k8s_apply
-from ansible_collections.edgeai.serving.plugins.module_utils.k8s.input_checks import base_object, dns_label, merge
+from ansible_collections.edgeai.serving.plugins.module_utils.k8s.input_checks import (
+    COMMON_BOUNDS, check_numbers, check_uri, dns_label, lookup)
 from ansible_collections.edgeai.serving.plugins.module_utils.k8s.args import kind_argument_spec
 from ansible_collections.edgeai.serving.plugins.module_utils.k8s.client import (
     HAS_KUBERNETES, KUBERNETES_IMPORT_ERROR, Cluster)
 from ansible_collections.edgeai.serving.plugins.module_utils.k8s.errors import InvalidInput, K8sError
-from ansible_collections.edgeai.serving.plugins.module_utils.k8s.readiness import Fresh, Gone
+from ansible_collections.edgeai.serving.plugins.module_utils.k8s.readiness import Gone
 from ansible_collections.edgeai.serving.plugins.module_utils.k8s.wait import Waiter, WaitFailed
 
 
-class KindSpec(object):
-    """What differs between kinds; everything else is shared."""
-
-    def __init__(self, resource, build, checks=None, secret_paths=(), summarize=None):
-        self.resource = resource
-        # build(params, cluster) -> the spec-level fields merged over base_object.
-        self.build = build
-        # checks(params, fresh) -> readiness checks after an apply.
-        self.checks = checks
-        self.secret_paths = tuple(("spec",) + tuple(p) for p in secret_paths)
-        # summarize(params, obj) -> extra result keys.
-        self.summarize = summarize
-
-
-def applied_at(obj, field_manager):
-    """Server time of our last change to `obj`, from its managedFields."""
-    for entry in (obj or {}).get("metadata", {}).get("managedFields") or []:
-        if entry.get("manager") == field_manager and entry.get("operation") == "Apply":
-            return entry.get("time")
-    return None
-
-
 def run(kind, options, **module_kwargs):
-    module = AnsibleModule(argument_spec=kind_argument_spec(**options), supports_check_mode=True, **module_kwargs)
+    spec = kind_argument_spec(**options)
+    module = AnsibleModule(argument_spec=spec, supports_check_mode=True, **module_kwargs)
     if not HAS_KUBERNETES:
         module.fail_json(msg=missing_required_lib("kubernetes"), exception=str(KUBERNETES_IMPORT_ERROR))
     params = module.params
@@ -56,6 +36,9 @@ def run(kind, options, **module_kwargs):
     try:
         dns_label(params["name"], "name")
         dns_label(params["namespace"], "namespace")
+        check_numbers(spec, params, dict(COMMON_BOUNDS, **kind.bounds))
+        for field in kind.uri_fields:
+            check_uri(lookup(params, field), field)
         cluster = Cluster.from_params(params)
         _execute(module, kind, cluster, result)
     except InvalidInput as e:
@@ -78,20 +61,20 @@ def _execute(module, kind, cluster, result):
         outcome = k8s_apply.delete(cluster, kind.resource, ns, name, module.check_mode)
         checks = [Gone(kind.resource, ns, name)] if outcome.before is not None else []
     else:
-        definition = merge(base_object(kind.resource, params), kind.build(params, cluster))
+        definition = kind.definition(params, cluster)
         outcome = k8s_apply.apply(cluster, kind.resource, definition, params["field_manager"],
                                   params["force_conflicts"], module.check_mode)
-        fresh = Fresh(applied_at(outcome.after, params["field_manager"]) if outcome.changed else None,
-                      params["field_manager"])
-        checks = kind.checks(params, fresh) if kind.checks else []
+        checks = kind.checks(params, outcome.after, outcome.changed) if kind.checks else []
     result["changed"] = outcome.changed
     result["result"] = k8s_apply.redact(outcome.after, kind.secret_paths) or {}
     if module._diff:
         result["diff"] = outcome.diff(kind.secret_paths)
     if params["wait"] and checks and not module.check_mode:
         waiter = Waiter(cluster, params["wait_timeout"], progress=module.log)
-        result["wait"] = waiter.run(checks)
-        final = waiter.final.get(checks[0].target)
+        # The object our request returned starts the watch: no list of it.
+        seeds = dict((c.source.key, outcome.after) for c in checks if outcome.after is not None)
+        result["wait"] = waiter.run(checks, seeds)
+        final = waiter.view.get(checks[0].source)
         if final is not None:
             result["result"] = k8s_apply.redact(final, kind.secret_paths)
     if kind.summarize and result["result"]:

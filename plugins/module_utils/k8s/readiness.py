@@ -1,39 +1,42 @@
 # Copyright: (c) 2026, edgeai.serving contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""What "ready" and "failed" mean for each kind, as pure functions of objects.
+"""Verdicts, and the rules every kind shares: conditions, status freshness, deletion.
 
-Each check turns the object it watches into a Verdict. A failure that the
-controller reports (a bad spec, a crashing container, a claimed host) is a
-Verdict of its own, so the wait stops with the reason instead of timing out.
+A check reads objects from a View and returns a Verdict. A failure that a
+controller reports is a Verdict of its own, so the wait stops with the
+reason instead of timing out; but only a report about the spec just applied
+counts (see StatusFreshness).
 """
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.edgeai.serving.plugins.module_utils.k8s import resources as res
+from ansible_collections.edgeai.serving.plugins.module_utils.k8s.view import Source
 
 READY, PENDING, FAILED = "ready", "pending", "failed"
-# A controller writes nothing when a change leaves its objects as they are;
-# after this long without a write the other readiness checks decide alone.
-RECONCILE_GRACE_SECONDS = 10
 
 
 class Verdict(object):
-    def __init__(self, state, message, recheck_after=None):
+    def __init__(self, state, message):
         self.state = state
         self.message = message
-        self.recheck_after = recheck_after
 
     def __repr__(self):
         return "Verdict(%s, %r)" % (self.state, self.message)
 
 
-def condition(obj, ctype):
-    for cond in ((obj or {}).get("status") or {}).get("conditions") or []:
+def condition(obj, ctype, conditions=None):
+    if conditions is None:
+        conditions = ((obj or {}).get("status") or {}).get("conditions")
+    for cond in conditions or []:
         if cond.get("type") == ctype:
             return cond
     return None
+
+
+def is_true(obj, ctype):
+    return (condition(obj, ctype) or {}).get("status") == "True"
 
 
 def describe_condition(obj, ctype):
@@ -44,19 +47,52 @@ def describe_condition(obj, ctype):
     return "%s=%s%s" % (ctype, cond.get("status"), " (%s)" % extra if extra else "")
 
 
-def written_since(obj, since, ignore_manager):
-    """Did anyone but us write the object at or after `since` (server time)?"""
-    for entry in (obj or {}).get("metadata", {}).get("managedFields") or []:
-        if entry.get("manager") != ignore_manager and (entry.get("time") or "") >= since:
-            return True
-    return False
+def managed_time(obj, manager=None, subresource=None, exclude_manager=None):
+    """The latest managedFields time of the matching entries, or '' (server time, whole seconds)."""
+    times = [e.get("time") or "" for e in (obj or {}).get("metadata", {}).get("managedFields") or []
+             if (manager is None or e.get("manager") == manager) and e.get("manager") != exclude_manager
+             and (subresource is None or e.get("subresource") == subresource)]
+    return max(times) if times else ""
+
+
+class StatusFreshness(object):
+    """Does the object's status describe the spec we just applied?
+
+    Controllers write status with an update that carries the resourceVersion
+    they read (KServe, and the Helm operator through its retry-on-conflict
+    that never re-reads), so a reconcile of an older spec cannot write status
+    once our apply is stored. A status that differs from the one our apply
+    returned was therefore computed from our spec or a later one. Once seen,
+    that stays true.
+
+    After an apply that changed nothing, the status is about our spec when
+    another manager wrote it after our last change, a strictly later second
+    of server time.
+    """
+
+    def __init__(self, applied, changed, field_manager):
+        self.baseline = (applied or {}).get("status") or {}
+        self.changed = changed
+        self.field_manager = field_manager
+        self.fresh = False
+
+    def __call__(self, obj):
+        if not self.fresh and obj is not None:
+            if self.changed:
+                self.fresh = ((obj.get("status") or {}) != self.baseline)
+            else:
+                ours = managed_time(obj, manager=self.field_manager)
+                self.fresh = managed_time(obj, subresource="status", exclude_manager=self.field_manager) > ours
+        return self.fresh
 
 
 class Check(object):
-    """Watches one object; subclasses say what ready and failed mean."""
+    """Reads some objects; subclasses say which, and what ready and failed mean."""
 
     resource = None
     description = None
+    # Where to look for pod reasons when the wait times out.
+    pod_selector = None
 
     def __init__(self, namespace, name):
         self.namespace = namespace
@@ -66,150 +102,12 @@ class Check(object):
     def target(self):
         return "%s %s/%s" % (self.resource.kind, self.namespace, self.name)
 
-    def evaluate(self, obj, cluster, elapsed):
+    def sources(self, view):
+        """The Sources to list and watch, given what has been seen so far."""
         raise NotImplementedError
 
-    def followups(self, obj):
-        """Checks to run once this one is ready."""
-        return []
-
-    # Where to look for reasons when the wait times out.
-    pod_selector = None
-
-
-class Fresh(object):
-    """Has the controller acted on the spec we applied at `applied_at`?"""
-
-    def __init__(self, applied_at, field_manager):
-        self.applied_at = applied_at
-        self.field_manager = field_manager
-
-    def pending(self, elapsed, *objs):
-        if not self.applied_at or elapsed >= RECONCILE_GRACE_SECONDS:
-            return None
-        if any(written_since(o, self.applied_at, self.field_manager) for o in objs):
-            return None
-        return Verdict(PENDING, "waiting for the controller to act on the new spec",
-                       recheck_after=RECONCILE_GRACE_SECONDS - elapsed)
-
-
-def deployment_rollout(dep):
-    """A Verdict for a Deployment: rolled out and available, or why not."""
-    if dep is None:
-        return Verdict(PENDING, "Deployment not created yet")
-    spec, status, meta = dep.get("spec") or {}, dep.get("status") or {}, dep["metadata"]
-    want = spec.get("replicas", 1)
-    for ctype, bad in (("Progressing", "False"), ("ReplicaFailure", "True")):
-        cond = condition(dep, ctype)
-        if cond and cond.get("status") == bad:
-            return Verdict(FAILED, "Deployment %s: %s" % (meta["name"], describe_condition(dep, ctype)))
-    if status.get("observedGeneration", 0) < meta.get("generation", 0):
-        return Verdict(PENDING, "Deployment %s: rollout of generation %s not observed yet" % (
-            meta["name"], meta.get("generation")))
-    updated, available = status.get("updatedReplicas", 0), status.get("availableReplicas", 0)
-    if updated < want or available < want or status.get("replicas", 0) > want:
-        return Verdict(PENDING, "Deployment %s: %d/%d updated, %d/%d available" % (
-            meta["name"], updated, want, available, want))
-    return Verdict(READY, "Deployment %s: %d/%d available" % (meta["name"], available, want))
-
-
-class InferenceServiceReady(Check):
-    resource = res.INFERENCE_SERVICE
-    description = "Ready=True for the current spec, predictor rolled out"
-    TERMINAL = ("InvalidSpec", "BlockedByFailedLoad")
-
-    def __init__(self, namespace, name, fresh):
-        super(InferenceServiceReady, self).__init__(namespace, name)
-        self.fresh = fresh
-        self.pod_selector = "serving.kserve.io/inferenceservice=%s" % name
-
-    def evaluate(self, obj, cluster, elapsed):
-        if obj is None:
-            return Verdict(FAILED, "%s was deleted while waiting" % self.target)
-        model = (obj.get("status") or {}).get("modelStatus") or {}
-        transition = model.get("transitionStatus")
-        if transition in self.TERMINAL:
-            info = model.get("lastFailureInfo") or {}
-            text = "%s: %s" % (transition, info.get("reason") or "no reason given")
-            if info.get("message"):
-                text += ": %s" % info["message"]
-            if info.get("exitCode"):
-                text += " (exit code %s)" % info["exitCode"]
-            return Verdict(FAILED, text)
-        predictor = condition(obj, "PredictorReady")
-        if predictor and predictor.get("status") == "False" and predictor.get("reason") == "ProgressDeadlineExceeded":
-            return Verdict(FAILED, describe_condition(obj, "PredictorReady"))
-        ready = condition(obj, "Ready")
-        if not ready or ready.get("status") != "True":
-            return Verdict(PENDING, "; ".join(describe_condition(obj, t) for t in ("Ready", "PredictorReady", "IngressReady")))
-        return self.fresh.pending(elapsed, obj) or Verdict(READY, "Ready=True")
-
-    def followups(self, obj):
-        # Ready can still describe the previous spec; the predictor's rollout cannot.
-        if (obj.get("status") or {}).get("deploymentMode") == "Serverless":
-            return []
-        return [DeploymentAvailable(self.namespace, self.name + "-predictor", self.pod_selector)]
-
-
-class ModelServerDeployed(Check):
-    resource = res.MODEL_SERVER
-    description = "Deployed=True (Helm release installed)"
-
-    def __init__(self, namespace, name, fresh, deployment_name):
-        super(ModelServerDeployed, self).__init__(namespace, name)
-        self.fresh = fresh
-        self.deployment_name = deployment_name
-
-    def evaluate(self, obj, cluster, elapsed):
-        if obj is None:
-            return Verdict(FAILED, "%s was deleted while waiting" % self.target)
-        for ctype in ("ReleaseFailed", "Irreconcilable"):
-            cond = condition(obj, ctype)
-            if cond and cond.get("status") == "True":
-                return Verdict(FAILED, describe_condition(obj, ctype))
-        deployed = condition(obj, "Deployed")
-        if not deployed or deployed.get("status") != "True":
-            return Verdict(PENDING, describe_condition(obj, "Deployed"))
-        return self.fresh.pending(elapsed, obj) or Verdict(READY, describe_condition(obj, "Deployed"))
-
-    def followups(self, obj):
-        # Deployed=True only means the Helm release installed.
-        return [DeploymentAvailable(self.namespace, self.deployment_name)]
-
-
-class DeploymentAvailable(Check):
-    resource = res.DEPLOYMENT
-    description = "all replicas updated and available"
-
-    def __init__(self, namespace, name, pod_selector=None):
-        super(DeploymentAvailable, self).__init__(namespace, name)
-        self.pod_selector = pod_selector
-
-    def evaluate(self, obj, cluster, elapsed):
-        if obj and not self.pod_selector:
-            labels = ((obj.get("spec") or {}).get("selector") or {}).get("matchLabels") or {}
-            self.pod_selector = ",".join("%s=%s" % kv for kv in sorted(labels.items())) or None
-        return deployment_rollout(obj)
-
-
-class RouteAdmitted(Check):
-    resource = res.ROUTE
-    description = "Admitted=True by every router"
-
-    def evaluate(self, obj, cluster, elapsed):
-        if obj is None:
-            return Verdict(FAILED, "%s was deleted while waiting" % self.target)
-        ingress = (obj.get("status") or {}).get("ingress") or []
-        if not ingress:
-            return Verdict(PENDING, "no router has admitted the route yet")
-        for ing in ingress:
-            cond = condition({"status": ing}, "Admitted") or {}
-            if cond.get("status") == "False":
-                return Verdict(FAILED, "router %s did not admit host %s: %s: %s" % (
-                    ing.get("routerName"), ing.get("host"), cond.get("reason"), cond.get("message")))
-            if cond.get("status") != "True":
-                return Verdict(PENDING, "router %s has not admitted the route yet" % ing.get("routerName"))
-        return Verdict(READY, "admitted as %s" % ", ".join(sorted(set(i.get("host") for i in ingress))))
+    def evaluate(self, view, cluster):
+        raise NotImplementedError
 
 
 class Gone(Check):
@@ -218,8 +116,13 @@ class Gone(Check):
     def __init__(self, resource, namespace, name):
         super(Gone, self).__init__(namespace, name)
         self.resource = resource
+        self.source = Source(resource, namespace, name)
 
-    def evaluate(self, obj, cluster, elapsed):
+    def sources(self, view):
+        return [self.source]
+
+    def evaluate(self, view, cluster):
+        obj = view.get(self.source)
         if obj is None:
             return Verdict(READY, "deleted")
         finalizers = obj["metadata"].get("finalizers") or []

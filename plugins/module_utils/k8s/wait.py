@@ -1,24 +1,32 @@
 # Copyright: (c) 2026, edgeai.serving contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Wait for readiness checks by watch, not by polling.
+"""Wait for a readiness check by watching every object it reads, never by polling.
 
-One list (which also gives a resourceVersion), then a watch from it; each
-event is judged at once. A 410 Gone or a lost API server leads to a fresh
-list and watch. Checks run in order under one deadline, and a check may add
-follow-up checks (an InferenceService, then its predictor Deployment).
+A check names its sources (an object by name, or the objects matching a
+label selector) and may ask for more as it learns (a Deployment's
+ReplicaSets and pods once the Deployment is known). Each source is listed
+once and then watched from that list's resourceVersion in its own thread;
+every event is judged at once, over everything seen so far. A 410 Gone, or
+a lost API server, leads that source to list and watch again.
 """
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import threading
 import time
+
+from ansible.module_utils.six.moves import queue
 
 from ansible_collections.edgeai.serving.plugins.module_utils.k8s import resources as res
 from ansible_collections.edgeai.serving.plugins.module_utils.k8s.errors import K8sError
-from ansible_collections.edgeai.serving.plugins.module_utils.k8s.readiness import PENDING, READY
+from ansible_collections.edgeai.serving.plugins.module_utils.k8s.readiness import PENDING, READY, Verdict
+from ansible_collections.edgeai.serving.plugins.module_utils.k8s.view import View
 
 MAX_HISTORY = 30
+# A watch request is renewed this often, so a stopped waiter's threads end soon.
+WATCH_WINDOW_SECONDS = 30
 
 
 class WaitFailed(K8sError):
@@ -29,22 +37,75 @@ class WaitFailed(K8sError):
         self.result = result
 
 
+class _Feed(threading.Thread):
+    """Lists and watches one source, putting what it learns on the waiter's queue."""
+
+    def __init__(self, waiter, source, seed=None):
+        super(_Feed, self).__init__(name="watch %r" % source)
+        self.daemon = True
+        self.waiter = waiter
+        self.source = source
+        self.seed = seed
+
+    def _put(self, *message):
+        self.waiter.inbox.put((self.source,) + message)
+
+    def run(self):
+        w, src = self.waiter, self.source
+        rv = None
+        if self.seed is not None:
+            # The object as our own request returned it: watching from its version misses nothing.
+            self._put("list", [self.seed])
+            rv = self.seed["metadata"]["resourceVersion"]
+        while not w.stopped.is_set():
+            try:
+                if rv is None:
+                    listing = w.cluster.request("GET", src.resource, src.namespace, query=src.query(),
+                                                deadline=w.deadline)
+                    rv = listing["metadata"]["resourceVersion"]
+                    self._put("list", listing.get("items") or [])
+                window = min(WATCH_WINDOW_SECONDS, max(1.0, w.deadline - time.monotonic()))
+                for event in w.cluster.watch(src.resource, src.namespace, dict(src.query(), resourceVersion=rv),
+                                             window):
+                    kind, body = event["type"], event["object"]
+                    if kind == "ERROR":
+                        if body.get("code") != 410:
+                            raise K8sError("watch of %r failed: %s" % (src, body.get("message")))
+                        self._put("relist")
+                        rv = None
+                        break
+                    rv = body["metadata"]["resourceVersion"]
+                    if kind != "BOOKMARK":
+                        self._put("event", kind, body)
+                    if w.stopped.is_set():
+                        return
+            except K8sError as e:
+                if not e.retryable:
+                    self._put("error", e)
+                    return
+                self._put("reconnect", e)
+                w.stopped.wait(1.0)
+                rv = None
+
+
 class Waiter(object):
     def __init__(self, cluster, timeout, progress=None):
         self.cluster = cluster
         self.timeout = timeout
         self.progress = progress or (lambda msg: None)
-        self.start = time.time()
+        self.start = time.monotonic()
         self.deadline = self.start + timeout
         self.history = []
         self.stages = []
         self.reconnects = 0
         self.relists = 0
-        # The last object each check saw, by target.
-        self.final = {}
+        self.inbox = queue.Queue()
+        self.stopped = threading.Event()
+        self.view = View()
+        self._feeds = {}
 
     def elapsed(self):
-        return time.time() - self.start
+        return time.monotonic() - self.start
 
     def result(self):
         return {"waited_seconds": round(self.elapsed(), 2), "timeout": self.timeout, "stages": self.stages,
@@ -58,78 +119,75 @@ class Waiter(object):
             self.history.append(entry)
             self.progress("%.1fs %s: %s" % (entry["elapsed"], check.target, verdict.message))
 
-    def run(self, checks):
-        """Run every check (and its follow-ups) to READY; raise WaitFailed otherwise."""
-        queue = list(checks)
-        while queue:
-            check = queue.pop(0)
-            began = self.elapsed()
-            obj, verdict = self._watch(check)
-            self.final[check.target] = obj
-            self.stages.append({"target": check.target, "for": check.description, "state": verdict.state,
-                                "message": verdict.message, "seconds": round(self.elapsed() - began, 2)})
-            if verdict.state != READY:
-                raise WaitFailed("%s failed: %s" % (check.target, verdict.message), self.result())
-            queue[0:0] = check.followups(obj)
+    def run(self, checks, seeds=None):
+        """Run each check to READY; raise WaitFailed otherwise. `seeds` maps a source key to an object we hold."""
+        try:
+            for check in checks:
+                began = self.elapsed()
+                verdict = self._wait(check, seeds or {})
+                self.stages.append({"target": check.target, "for": check.description, "state": verdict.state,
+                                    "message": verdict.message, "seconds": round(self.elapsed() - began, 2)})
+                if verdict.state != READY:
+                    raise WaitFailed("%s failed: %s" % (check.target, verdict.message), self.result())
+        finally:
+            self.stopped.set()
         return self.result()
 
-    def _judge(self, check, obj):
-        verdict = check.evaluate(obj, self.cluster, self.elapsed())
+    def _subscribe(self, check, seeds):
+        for source in check.sources(self.view):
+            if source.key not in self._feeds:
+                feed = _Feed(self, source, seeds.get(source.key))
+                self._feeds[source.key] = feed
+                feed.start()
+
+    def _judge(self, check):
+        waiting = [s for s in check.sources(self.view) if not self.view.synced(s)]
+        if waiting:
+            return Verdict(PENDING, "reading %s" % ", ".join(repr(s) for s in waiting))
+        verdict = check.evaluate(self.view, self.cluster)
         self._note(check, verdict)
         return verdict
 
-    def _watch(self, check):
-        query = {"fieldSelector": "metadata.name=%s" % check.name}
-        rv, obj, verdict = None, None, None
+    def _wait(self, check, seeds):
+        self._subscribe(check, seeds)
+        # Sources an earlier check already read need no new event to be judged.
+        verdict = self._judge(check)
         while True:
+            self._subscribe(check, seeds)
+            if verdict.state != PENDING:
+                return verdict
+            remaining = self.deadline - time.monotonic()
+            if remaining <= 0:
+                self._timeout(check, verdict)
             try:
-                if rv is None:
-                    listing = self.cluster.request("GET", check.resource, check.namespace, query=query,
-                                                   deadline=self.deadline)
-                    items = listing.get("items") or []
-                    obj = items[0] if items else None
-                    rv = listing["metadata"]["resourceVersion"]
-                    verdict = self._judge(check, obj)
-                if verdict.state != PENDING:
-                    return obj, verdict
-                remaining = self.deadline - time.time()
-                if remaining <= 0:
-                    self._timeout(check, verdict)
-                window = min(remaining, verdict.recheck_after or remaining)
-                for event in self.cluster.watch(check.resource, check.namespace, dict(query, resourceVersion=rv),
-                                                window):
-                    kind, body = event["type"], event["object"]
-                    if kind == "ERROR":
-                        if body.get("code") != 410:
-                            raise K8sError("watch of %s failed: %s" % (check.target, body.get("message")))
-                        # Expired resourceVersion: relist.
-                        self.relists += 1
-                        rv = None
-                        break
-                    rv = body["metadata"]["resourceVersion"]
-                    if kind == "BOOKMARK":
-                        continue
-                    obj = None if kind == "DELETED" else body
-                    verdict = self._judge(check, obj)
-                    if verdict.state != PENDING:
-                        return obj, verdict
-                else:
-                    # The server closed the watch (its timeout or ours): judge again, for time-based checks.
-                    verdict = self._judge(check, obj)
-            except K8sError as e:
-                if not e.retryable:
-                    raise
-                self.reconnects += 1
-                self.progress("%.1fs %s: lost the API server (%s); reconnecting" % (self.elapsed(), check.target, e))
-                if time.time() >= self.deadline:
-                    self._timeout(check, verdict)
-                time.sleep(min(1.0, max(0.0, self.deadline - time.time())))
-                rv = None
+                message = self.inbox.get(timeout=remaining)
+            except queue.Empty:
+                continue
+            # Take everything already delivered before judging once.
+            while message is not None:
+                self._receive(check, *message)
+                try:
+                    message = self.inbox.get_nowait()
+                except queue.Empty:
+                    message = None
+            verdict = self._judge(check)
+
+    def _receive(self, check, source, what, *args):
+        if what == "list":
+            self.view.replace(source, args[0])
+        elif what == "event":
+            self.view.update(source, args[0], args[1])
+        elif what == "relist":
+            self.relists += 1
+        elif what == "reconnect":
+            self.reconnects += 1
+            self.progress("%.1fs %s: lost the API server (%s); reconnecting" % (self.elapsed(), check.target, args[0]))
+        elif what == "error":
+            raise args[0]
 
     def _timeout(self, check, verdict):
-        seen = verdict.message if verdict else "could not read it"
         lines = ["timed out after %ds waiting for %s (%s); still missing: %s" % (
-            self.timeout, check.target, check.description, seen)]
+            self.timeout, check.target, check.description, verdict.message)]
         lines += diagnose(self.cluster, check)
         raise WaitFailed("\n".join(lines), self.result())
 

@@ -6,20 +6,39 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import copy
+import hashlib
+import json
+
 from ansible.module_utils.six import string_types
 
 from ansible_collections.edgeai.serving.plugins.module_utils.k8s import resources as res
-from ansible_collections.edgeai.serving.plugins.module_utils.k8s.input_checks import compact, definition_spec
+from ansible_collections.edgeai.serving.plugins.module_utils.k8s.input_checks import check_uri
+from ansible_collections.edgeai.serving.plugins.module_utils.kinds.objects import compact, definition_spec
 from ansible_collections.edgeai.serving.plugins.module_utils.k8s.errors import InvalidInput
-from ansible_collections.edgeai.serving.plugins.module_utils.k8s.module import KindSpec
-from ansible_collections.edgeai.serving.plugins.module_utils.k8s.readiness import InferenceServiceReady
+from ansible_collections.edgeai.serving.plugins.module_utils.kinds.kind import KindSpec
+from ansible_collections.edgeai.serving.plugins.module_utils.k8s.readiness import (
+    FAILED, PENDING, READY, Check, StatusFreshness, Verdict, condition, describe_condition, is_true)
+from ansible_collections.edgeai.serving.plugins.module_utils.k8s.rollout import Rollout
+from ansible_collections.edgeai.serving.plugins.module_utils.k8s.view import Source
 
 STORAGE_SCHEMES = ("s3", "gs", "pvc", "file", "http", "https", "hdfs", "webhdfs", "oci", "hf")
 DEPLOYMENT_MODE_ANNOTATION = "serving.kserve.io/deploymentMode"
 RESOURCE_SECTIONS = ("requests", "limits")
+# KServe copies InferenceService annotations onto the predictor Deployment's pod template
+# (components/predictor.go, buildObjectMeta), so this one, a hash of what we applied,
+# shows on the Deployment once KServe has acted on our spec, and on its pods.
+SPEC_HASH = "serving.edgeai.io/spec-hash"
+# Replica counts reach the Deployment or its autoscaler, not the pod template: leaving them
+# out of the hash spares a rollout when only they change.
+UNHASHED_PREDICTOR_FIELDS = ("minReplicas", "maxReplicas", "scaleTarget", "scaleMetric")
+# Both spellings: KServe 0.16 renamed the modes and still accepts the old names.
+KNATIVE_MODES = ("Serverless", "Knative")
+TERMINAL_TRANSITIONS = ("InvalidSpec", "BlockedByFailedLoad")
 
 
 def check_storage_uri(uri, offline, field="storage_uri"):
+    check_uri(uri, field)
     scheme, sep, rest = uri.partition("://")
     if not sep:
         raise InvalidInput(field, "%r has no scheme; use one of %s" % (uri, ", ".join(s + "://" for s in STORAGE_SCHEMES)))
@@ -71,9 +90,6 @@ def build(params, cluster):
     if params.get("storage_uri"):
         check_storage_uri(params["storage_uri"], params["offline"])
     lo, hi = params.get("min_replicas"), params.get("max_replicas")
-    for field, value in (("min_replicas", lo), ("max_replicas", hi)):
-        if value is not None and value < 0:
-            raise InvalidInput(field, "must be 0 or more, got %d" % value)
     if lo is not None and hi is not None and hi and lo > hi:
         raise InvalidInput("min_replicas", "%d is more than max_replicas %d" % (lo, hi))
     model = {
@@ -94,8 +110,107 @@ def build(params, cluster):
     })
 
 
-def checks(params, fresh):
-    return [InferenceServiceReady(params["namespace"], params["name"], fresh)]
+def spec_hash(definition):
+    """A short hash of what the pod template is made from: spec (less replica counts), labels, annotations."""
+    body = copy.deepcopy(definition)
+    meta = body.get("metadata") or {}
+    body = {"spec": body.get("spec") or {}, "labels": meta.get("labels") or {},
+            "annotations": dict((k, v) for k, v in (meta.get("annotations") or {}).items() if k != SPEC_HASH)}
+    for field in UNHASHED_PREDICTOR_FIELDS:
+        (body["spec"].get("predictor") or {}).pop(field, None)
+    return hashlib.sha256(json.dumps(body, sort_keys=True).encode("utf-8")).hexdigest()[:16]
+
+
+def stamp(definition):
+    meta = definition.setdefault("metadata", {})
+    meta["annotations"] = dict(meta.get("annotations") or {}, **{SPEC_HASH: spec_hash(definition)})
+    return definition
+
+
+def deployment_mode(isvc):
+    return ((isvc["metadata"].get("annotations") or {}).get(DEPLOYMENT_MODE_ANNOTATION)
+            or (isvc.get("status") or {}).get("deploymentMode"))
+
+
+def failure_report(model):
+    info = model.get("lastFailureInfo") or {}
+    text = "%s: %s" % (model.get("transitionStatus"), info.get("reason") or "no reason given")
+    if info.get("message"):
+        text += ": %s" % info["message"]
+    if info.get("exitCode"):
+        text += " (exit code %s)" % info["exitCode"]
+    return text
+
+
+class InferenceServiceReady(Check):
+    """KServe has rolled out the spec we applied and the model serves.
+
+    Proof that KServe acted on our spec: the predictor Deployment's pod
+    template carries our spec hash. Proof that it serves: that Deployment has
+    every replica of the current template available (pods of older
+    ReplicaSets count for nothing), at least minReplicas, and Ready=True.
+    A failure ends the wait only when it is about this spec: InvalidSpec in a
+    status KServe wrote after our apply, or the new ReplicaSet's pods failing.
+    KServe's own BlockedByFailedLoad comes from whichever pod it lists first,
+    possibly an old one, so the pods are read directly instead.
+    """
+
+    resource = res.INFERENCE_SERVICE
+    description = "the predictor Deployment rolled out with this spec's hash, Ready=True"
+
+    def __init__(self, namespace, name, applied, changed, field_manager):
+        super(InferenceServiceReady, self).__init__(namespace, name)
+        self.source = Source(res.INFERENCE_SERVICE, namespace, name)
+        self.rollout = Rollout(namespace, name + "-predictor")
+        self.hash = ((applied or {}).get("metadata", {}).get("annotations") or {}).get(SPEC_HASH)
+        self.fresh = StatusFreshness(applied, changed, field_manager)
+        self.pod_selector = "app=isvc.%s-predictor" % name
+
+    def sources(self, view):
+        isvc = view.get(self.source)
+        if isvc is None or deployment_mode(isvc) in KNATIVE_MODES:
+            return [self.source]
+        return [self.source] + self.rollout.sources(view)
+
+    def evaluate(self, view, cluster):
+        isvc = view.get(self.source)
+        if isvc is None:
+            return Verdict(FAILED, "%s was deleted while waiting" % self.target)
+        model = (isvc.get("status") or {}).get("modelStatus") or {}
+        fresh = self.fresh(isvc)
+        if fresh and model.get("transitionStatus") == "InvalidSpec":
+            return Verdict(FAILED, failure_report(model))
+        conditions = "; ".join(describe_condition(isvc, t) for t in ("Ready", "PredictorReady", "IngressReady"))
+        if deployment_mode(isvc) in KNATIVE_MODES:
+            # No Deployment to carry the hash: Knative mode is judged by KServe's conditions, once
+            # KServe has written status after our apply.
+            if not fresh:
+                return Verdict(PENDING, "KServe has not reported on this spec yet (%s, from before this apply)" % conditions)
+            return Verdict(READY, "Ready=True") if is_true(isvc, "Ready") else Verdict(PENDING, conditions)
+        dep = view.get(self.rollout.deployment)
+        carried = (((dep or {}).get("spec") or {}).get("template") or {}).get("metadata", {}).get("annotations") or {}
+        if carried.get(SPEC_HASH) != self.hash:
+            why = "KServe has not acted on this spec yet: Deployment %s %s" % (
+                self.rollout.name, "does not exist" if dep is None else "carries spec hash %s, not %s" % (
+                    carried.get(SPEC_HASH), self.hash))
+            if model.get("transitionStatus") in TERMINAL_TRANSITIONS:
+                why += "; KServe's last report%s: %s" % ("" if fresh else " (from before this apply)",
+                                                         failure_report(model))
+            return Verdict(PENDING, why)
+        verdict = self.rollout.evaluate(view, cluster)
+        if verdict.state != READY:
+            return verdict
+        if not is_true(isvc, "Ready"):
+            return Verdict(PENDING, conditions)
+        want = ((isvc.get("spec") or {}).get("predictor") or {}).get("minReplicas", 1)
+        available = (dep.get("status") or {}).get("availableReplicas", 0)
+        if available < want:
+            return Verdict(PENDING, "Deployment %s: %d available, minReplicas is %d" % (self.rollout.name, available, want))
+        return Verdict(READY, "Ready=True; %s with spec hash %s" % (verdict.message, self.hash))
+
+
+def checks(params, applied, changed):
+    return [InferenceServiceReady(params["namespace"], params["name"], applied, changed, params["field_manager"])]
 
 
 def summarize(params, obj):
@@ -107,4 +222,4 @@ def summarize(params, obj):
     }
 
 
-KIND = KindSpec(res.INFERENCE_SERVICE, build, checks, summarize=summarize)
+KIND = KindSpec(res.INFERENCE_SERVICE, build, checks, summarize=summarize, stamp=stamp)

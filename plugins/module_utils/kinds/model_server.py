@@ -7,22 +7,24 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.edgeai.serving.plugins.module_utils.k8s import resources as res
-from ansible_collections.edgeai.serving.plugins.module_utils.k8s.input_checks import compact, definition_spec
+from ansible_collections.edgeai.serving.plugins.module_utils.k8s.input_checks import INT32_MAX
+from ansible_collections.edgeai.serving.plugins.module_utils.kinds.objects import compact, definition_spec
 from ansible_collections.edgeai.serving.plugins.module_utils.k8s.errors import InvalidInput
-from ansible_collections.edgeai.serving.plugins.module_utils.k8s.module import KindSpec
-from ansible_collections.edgeai.serving.plugins.module_utils.k8s.readiness import ModelServerDeployed
+from ansible_collections.edgeai.serving.plugins.module_utils.kinds.kind import KindSpec
+from ansible_collections.edgeai.serving.plugins.module_utils.k8s.readiness import (
+    FAILED, PENDING, READY, Check, StatusFreshness, Verdict, describe_condition, is_true)
+from ansible_collections.edgeai.serving.plugins.module_utils.k8s.rollout import Rollout
+from ansible_collections.edgeai.serving.plugins.module_utils.k8s.view import Source
+from ansible_collections.edgeai.serving.plugins.module_utils.kinds import helm_release
 
 SECRET_FIELDS = ("aws_secret_access_key", "aws_access_key_id", "azure_storage_connection_string")
 OPTION_GROUPS = ("deployment_parameters", "service_parameters", "models_settings", "server_settings",
                  "models_repository", "monitoring")
 # Helm's limit for a release name; the operator names the release after the ModelServer.
 RELEASE_NAME_MAX = 53
-INT32_MAX = 2147483647
-# Integer options the CRD types int32, with the smallest value that makes sense.
-COUNTS = (("deployment_parameters", "replicas", 0), ("models_settings", "nireq", 0),
-          ("models_settings", "max_sequence_number", 0), ("server_settings", "file_system_poll_wait_seconds", 0),
-          ("server_settings", "sequence_cleaner_poll_wait_minutes", 0), ("server_settings", "grpc_workers", 1),
-          ("server_settings", "rest_workers", 0))
+# Bounds beyond the default 0..int32 max.
+BOUNDS = {"service_parameters.grpc_port": (1, 65535), "service_parameters.rest_port": (1, 65535),
+          "server_settings.grpc_workers": (1, INT32_MAX)}
 
 
 def service_name(name, spec=None):
@@ -45,13 +47,6 @@ def check_name(name):
         raise InvalidInput("name", "%r must start with a letter: the operator names a Service after it" % name)
 
 
-def check_counts(params):
-    for group, field, low in COUNTS:
-        value = (params.get(group) or {}).get(field)
-        if value is not None and not low <= value <= INT32_MAX:
-            raise InvalidInput("%s.%s" % (group, field), "%d is out of range %d..%d" % (value, low, INT32_MAX))
-
-
 def check_resources(resources):
     for section, values in (resources or {}).items():
         quantity = (values or {}).get("xpu_device_quantity")
@@ -66,12 +61,8 @@ def build(params, cluster):
     if not params.get("image_name") and not base.get("image_name"):
         raise InvalidInput("image_name", "is required unless definition gives spec.image_name")
     svc = params["service_parameters"]
-    for field in ("grpc_port", "rest_port"):
-        if not 1 <= svc[field] <= 65535:
-            raise InvalidInput("service_parameters.%s" % field, "%d is not a TCP port" % svc[field])
     if svc["grpc_port"] == svc["rest_port"]:
         raise InvalidInput("service_parameters.rest_port", "must differ from grpc_port (%d)" % svc["grpc_port"])
-    check_counts(params)
     check_resources((params.get("deployment_parameters") or {}).get("resources"))
     models = params["models_settings"]
     base_models = base.get("models_settings") or {}
@@ -87,9 +78,59 @@ def build(params, cluster):
     return compact({"spec": spec})
 
 
-def checks(params, fresh):
-    name = service_name(params["name"], definition_spec(params))
-    return [ModelServerDeployed(params["namespace"], params["name"], fresh, name)]
+class ModelServerReady(Check):
+    """The OpenVINO operator has deployed this spec and the model server rolled out.
+
+    The operator is Helm-based: it upgrades the release when the CR's spec
+    differs from the values of the deployed release, and does nothing when
+    they are equal. So the deployed release record holding our spec as its
+    values proves the operator acted on it, whether or not anything changed.
+    Deployed=True only means Helm installed the objects, so the Deployment's
+    current pods must be available too. ReleaseFailed and Irreconcilable
+    count when written after our apply (the operator removes ReleaseFailed
+    on success).
+    """
+
+    resource = res.MODEL_SERVER
+    description = "the operator deployed this spec (Helm release values), Deployment rolled out"
+
+    def __init__(self, namespace, name, applied, changed, field_manager):
+        super(ModelServerReady, self).__init__(namespace, name)
+        self.source = Source(res.MODEL_SERVER, namespace, name)
+        self.releases = Source(res.SECRET, namespace, selector=helm_release.selector(name))
+        self.rollout = Rollout(namespace, service_name(name, (applied or {}).get("spec") or {}))
+        self.spec = (applied or {}).get("spec")
+        self.fresh = StatusFreshness(applied, changed, field_manager)
+        self.pod_selector = "release=%s" % name
+
+    def sources(self, view):
+        return [self.source, self.releases] + self.rollout.sources(view)
+
+    def evaluate(self, view, cluster):
+        ms = view.get(self.source)
+        if ms is None:
+            return Verdict(FAILED, "%s was deleted while waiting" % self.target)
+        fresh = self.fresh(ms)
+        for ctype in ("ReleaseFailed", "Irreconcilable"):
+            if is_true(ms, ctype):
+                if fresh:
+                    return Verdict(FAILED, describe_condition(ms, ctype))
+        release = helm_release.deployed(view.items(self.releases))
+        if release is None or release.get("config") != self.spec:
+            stale = [describe_condition(ms, t) for t in ("ReleaseFailed", "Irreconcilable") if is_true(ms, t)]
+            return Verdict(PENDING, "the operator has not deployed this spec yet (%s)%s" % (
+                "no deployed release" if release is None else "deployed release %s has other values" % release.get("version"),
+                "; its last report, from before this apply: %s" % "; ".join(stale) if stale else ""))
+        if not is_true(ms, "Deployed"):
+            return Verdict(PENDING, describe_condition(ms, "Deployed"))
+        verdict = self.rollout.evaluate(view, cluster)
+        if verdict.state != READY:
+            return verdict
+        return Verdict(READY, "release %s deployed; %s" % (release.get("version"), verdict.message))
+
+
+def checks(params, applied, changed):
+    return [ModelServerReady(params["namespace"], params["name"], applied, changed, params["field_manager"])]
 
 
 def summarize(params, obj):
@@ -105,4 +146,5 @@ def summarize(params, obj):
 
 
 KIND = KindSpec(res.MODEL_SERVER, build, checks,
-                secret_paths=[("models_repository", f) for f in SECRET_FIELDS], summarize=summarize)
+                secret_paths=[("models_repository", f) for f in SECRET_FIELDS], summarize=summarize, bounds=BOUNDS,
+                uri_fields=["models_repository.%s" % f for f in ("s3_compat_api_endpoint", "http_proxy", "https_proxy")])

@@ -9,10 +9,13 @@ __metaclass__ = type
 import re
 
 from ansible_collections.edgeai.serving.plugins.module_utils.k8s import resources as res
-from ansible_collections.edgeai.serving.plugins.module_utils.k8s.input_checks import compact, definition_spec, dns_label
+from ansible_collections.edgeai.serving.plugins.module_utils.k8s.input_checks import dns_label
+from ansible_collections.edgeai.serving.plugins.module_utils.kinds.objects import compact, definition_spec
 from ansible_collections.edgeai.serving.plugins.module_utils.k8s.errors import InvalidInput
-from ansible_collections.edgeai.serving.plugins.module_utils.k8s.module import KindSpec
-from ansible_collections.edgeai.serving.plugins.module_utils.k8s.readiness import RouteAdmitted
+from ansible_collections.edgeai.serving.plugins.module_utils.kinds.kind import KindSpec
+from ansible_collections.edgeai.serving.plugins.module_utils.k8s.readiness import (
+    FAILED, PENDING, READY, Check, StatusFreshness, Verdict, condition)
+from ansible_collections.edgeai.serving.plugins.module_utils.k8s.view import Source
 
 HOST = re.compile(r"^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
 # Preferred Service port names when the Service has several and none was chosen.
@@ -86,6 +89,8 @@ def build(params, cluster):
             port = target_port_of(cluster, params["namespace"], service)
     if isinstance(port, str) and port.isdigit():
         port = int(port)
+    if isinstance(port, int) and not 1 <= port <= 65535:
+        raise InvalidInput("target_port", "%d is not within 1..65535" % port)
     return compact({"spec": {
         "to": {"kind": "Service", "name": service, "weight": 100} if service else None,
         "port": {"targetPort": port} if port is not None else None,
@@ -93,14 +98,58 @@ def build(params, cluster):
     }})
 
 
-def checks(params, fresh):
-    return [RouteAdmitted(params["namespace"], params["name"])]
+class RouteAdmitted(Check):
+    """Every router that reports on the route has admitted its current host.
+
+    Routers write status.ingress[] per host, so an entry for another host is
+    from before a host change and proves nothing. A refusal counts only when
+    written after our apply (StatusFreshness): the router may not have seen
+    that the rival route is gone.
+    """
+
+    resource = res.ROUTE
+    description = "Admitted=True for the current host by every router"
+
+    def __init__(self, namespace, name, applied, changed, field_manager):
+        super(RouteAdmitted, self).__init__(namespace, name)
+        self.source = Source(res.ROUTE, namespace, name)
+        self.fresh = StatusFreshness(applied, changed, field_manager)
+
+    def sources(self, view):
+        return [self.source]
+
+    def evaluate(self, view, cluster):
+        route = view.get(self.source)
+        if route is None:
+            return Verdict(FAILED, "%s was deleted while waiting" % self.target)
+        host = (route.get("spec") or {}).get("host")
+        if not host:
+            return Verdict(PENDING, "the platform has not assigned a host yet")
+        ingress = (route.get("status") or {}).get("ingress") or []
+        current = [i for i in ingress if i.get("host") == host]
+        if not current:
+            old = sorted(set(i.get("host") for i in ingress))
+            return Verdict(PENDING, "no router has admitted host %s yet%s" % (
+                host, " (status still names %s)" % ", ".join(old) if old else ""))
+        for ing in current:
+            cond = condition(None, "Admitted", ing.get("conditions")) or {}
+            if cond.get("status") == "False" and self.fresh(route):
+                return Verdict(FAILED, "router %s did not admit host %s: %s: %s" % (
+                    ing.get("routerName"), host, cond.get("reason"), cond.get("message")))
+            if cond.get("status") != "True":
+                return Verdict(PENDING, "router %s has not admitted host %s yet%s" % (
+                    ing.get("routerName"), host, " (its %s is from before this apply)" % cond.get("reason")
+                    if cond.get("status") == "False" else ""))
+        return Verdict(READY, "admitted as %s" % host)
+
+
+def checks(params, applied, changed):
+    return [RouteAdmitted(params["namespace"], params["name"], applied, changed, params["field_manager"])]
 
 
 def summarize(params, obj):
     spec = obj.get("spec") or {}
-    ingress = ((obj.get("status") or {}).get("ingress") or [{}])[0]
-    host = ingress.get("host") or spec.get("host")
+    host = spec.get("host")
     scheme = "https" if spec.get("tls") else "http"
     return {"host": host, "url": "%s://%s%s" % (scheme, host, spec.get("path") or "") if host else None}
 

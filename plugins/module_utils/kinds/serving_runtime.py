@@ -12,19 +12,17 @@ import json
 from ansible.module_utils.six import string_types
 
 from ansible_collections.edgeai.serving.plugins.module_utils.k8s import resources as res
-from ansible_collections.edgeai.serving.plugins.module_utils.k8s.input_checks import compact, definition_spec, dns_label, merge
+from ansible_collections.edgeai.serving.plugins.module_utils.k8s.input_checks import dns_label
+from ansible_collections.edgeai.serving.plugins.module_utils.kinds.objects import compact, definition_spec, merge
 from ansible_collections.edgeai.serving.plugins.module_utils.k8s.errors import InvalidInput
-from ansible_collections.edgeai.serving.plugins.module_utils.k8s.module import KindSpec
+from ansible_collections.edgeai.serving.plugins.module_utils.kinds.kind import KindSpec
 
-try:
-    import yaml
-    HAS_YAML = True
-except ImportError:  # pragma: no cover - PyYAML ships with ansible-core
-    HAS_YAML = False
+import yaml
 
-# What a copy must not carry over from the source object.
-SERVER_METADATA = ("creationTimestamp", "generation", "resourceVersion", "uid", "namespace", "managedFields",
-                   "ownerReferences", "selfLink")
+from ansible_collections.edgeai.serving.plugins.module_utils.k8s.apply import SERVER_METADATA
+
+# What a copy must not carry over from the source object besides what the server writes.
+NOT_COPIED = SERVER_METADATA + ("namespace", "ownerReferences", "name")
 
 
 def load_src(path):
@@ -86,7 +84,7 @@ def strip_server_fields(obj):
     obj = dict(obj)
     obj.pop("status", None)
     meta = dict(obj.get("metadata") or {})
-    for key in SERVER_METADATA + ("name",):
+    for key in NOT_COPIED:
         meta.pop(key, None)
     annotations = dict(meta.get("annotations") or {})
     annotations.pop("kubectl.kubernetes.io/last-applied-configuration", None)

@@ -19,10 +19,10 @@ from ansible_runner import run_module, run_tasks  # noqa: E402,F401
 def cluster():
     """The running control plane: reused when up, else started here and stopped at the end."""
     reused = controlplane.running(controlplane.load())
-    state = controlplane.up(None)
+    state = controlplane.locked(controlplane.up)(None)
     yield state
     if not reused:
-        controlplane.down(None)
+        controlplane.locked(controlplane.down)(None)
 
 
 @pytest.fixture(scope="session")

@@ -3,6 +3,7 @@
 import threading
 import time
 
+import pytest
 from kubernetes import client
 
 import controlplane
@@ -35,14 +36,22 @@ def label_node(api, value):
     client.CoreV1Api(api).patch_node("kwok-cpu-0", {"metadata": {"labels": {POOL: value}}})
 
 
-def isvc_exists(api, namespace, name):
-    items = client.CustomObjectsApi(api).list_namespaced_custom_object(
-        "serving.kserve.io", "v1beta1", namespace, "inferenceservices")["items"]
-    return any(i["metadata"]["name"] == name for i in items)
+def deployment_exists(api, namespace, name):
+    return any(d.metadata.name == name for d in client.AppsV1Api(api).list_namespaced_deployment(namespace).items)
 
 
-def test_api_server_restart_during_wait(api, namespace, module, cluster):
-    """The predictor cannot schedule until a node gets a label; meanwhile kube-apiserver is killed and restarted."""
+RESTARTS = {
+    # SIGKILL: no shutdown of its own, watches drop mid-stream.
+    "kill kube-apiserver": lambda: controlplane.kill_and_restart("kube-apiserver", down_seconds=3),
+    "kill kserve-controller": lambda: controlplane.kill_and_restart("kserve-controller", down_seconds=3),
+    # SIGTERM: kube-apiserver closes its watches before it goes.
+    "stop kube-apiserver": lambda: controlplane.restart_apiserver(down_seconds=3),
+}
+
+
+@pytest.mark.parametrize("fault", sorted(RESTARTS))
+def test_component_restarted_during_wait(api, namespace, module, cluster, fault):
+    """The predictor cannot schedule until a node gets a label; meanwhile a component goes down and comes back."""
     runtime(api, namespace)
     pool = "late-%s" % namespace
     result = {}
@@ -51,16 +60,18 @@ def test_api_server_restart_during_wait(api, namespace, module, cluster):
     worker = threading.Thread(target=lambda: result.update(module("inference_service", args)))
     worker.start()
     try:
-        wait_for(lambda: isvc_exists(api, namespace, "resilient"))
-        time.sleep(1)
-        controlplane.restart_apiserver(down_seconds=3)
+        wait_for(lambda: deployment_exists(api, namespace, "resilient-predictor"))
+        RESTARTS[fault]()
         label_node(api, pool)
         worker.join(300)
     finally:
         client.CoreV1Api(api).patch_node("kwok-cpu-0", {"metadata": {"labels": {POOL: None}}})
     assert not result["failed"], result.get("msg")
-    assert result["wait"]["reconnects"] >= 1, result["wait"]
+    if "apiserver" in fault:
+        assert result["wait"]["reconnects"] >= 1, result["wait"]
     assert result["wait"]["stages"][-1]["state"] == "ready"
+    dep = client.AppsV1Api(api).read_namespaced_deployment("resilient-predictor", namespace)
+    assert dep.status.available_replicas == 1
 
 
 def test_expired_watch_resumes(api, namespace, cluster):

@@ -68,7 +68,7 @@ def test_names_follow_the_chart_rule(api, namespace, module):
         out = module("model_server", dict(MS, name=name, namespace=namespace, **args))
         assert not out["failed"], out.get("msg")
         assert out["service_name"] == expected
-        assert out["wait"]["stages"][-1]["target"] == "Deployment %s/%s" % (namespace, expected)
+        assert "Deployment %s: 1/1 available" % expected in out["wait"]["stages"][-1]["message"]
         assert apps.read_namespaced_deployment(expected, namespace).status.available_replicas == 1
         svc = core.read_namespaced_service(expected, namespace)
         assert sorted((p.name, p.port, p.target_port) for p in svc.spec.ports) == [("grpc", 8080, 8080),
@@ -85,6 +85,28 @@ def test_release_failed_on_install_names_the_api_error(api, namespace, module):
     assert "resources.requests: Invalid value: \"2\": must be less than or equal to cpu limit" in out["msg"]
     assert "timed out" not in out["msg"]
     assert client.AppsV1Api(api).list_namespaced_deployment(namespace).items == []
+    # The fix: the ReleaseFailed still in status is from before this apply and must not end the wait.
+    fixed = module("model_server", dict(MS, name="greedy", namespace=namespace, wait_timeout=120,
+                                        deployment_parameters=dict(resources=dict(limits=dict(cpu="2"),
+                                                                                  requests=dict(cpu="1")))))
+    assert not fixed["failed"], fixed["msg"]
+    assert client.AppsV1Api(api).read_namespaced_deployment("greedy-ovms", namespace).status.available_replicas == 1
+    conditions = dict((c["type"], c) for c in fixed["result"]["status"]["conditions"])
+    assert "ReleaseFailed" not in conditions and conditions["Deployed"]["status"] == "True"
+
+
+def test_values_the_chart_ignores_still_wait_for_the_operator(namespace, module):
+    """A spec change that renders the same objects: the operator upgrades the release, nothing else changes."""
+    first = module("model_server", dict(MS, name="quiet", namespace=namespace))
+    assert not first["failed"], first["msg"]
+    again = module("model_server", dict(MS, name="quiet", namespace=namespace,
+                                        models_repository=dict(storage_type="S3")))
+    assert not again["failed"], again["msg"]
+    assert again["changed"]
+    assert again["wait"]["stages"][0]["message"].startswith("release 2 deployed"), again["wait"]
+    noop = module("model_server", dict(MS, name="quiet", namespace=namespace, models_repository=dict(storage_type="S3")))
+    assert not noop["failed"] and not noop["changed"], noop
+    assert noop["wait"]["stages"][0]["message"].startswith("release 2 deployed"), noop["wait"]
 
 
 def test_missing_volume_claim_reports_the_scheduler_message(namespace, module):
@@ -92,6 +114,7 @@ def test_missing_volume_claim_reports_the_scheduler_message(namespace, module):
                                       models_repository=dict(storage_type="cluster", models_volume_claim="models-pvc")))
     assert out["failed"]
     assert 'persistentvolumeclaim "models-pvc" not found' in out["msg"], out["msg"]
+    assert "does not exist" in out["msg"] and "timed out" not in out["msg"], out["msg"]
 
 
 def test_more_gpus_than_any_node_reports_insufficient(namespace, module):
@@ -100,3 +123,5 @@ def test_more_gpus_than_any_node_reports_insufficient(namespace, module):
                                       deployment_parameters=dict(resources=dict(limits=gpus, requests=gpus))))
     assert out["failed"]
     assert "Insufficient nvidia.com/gpu" in out["msg"], out["msg"]
+    assert "no node can ever run it: wants 2 nvidia.com/gpu, the most any node has is 1" in out["msg"], out["msg"]
+    assert "timed out" not in out["msg"]

@@ -2,6 +2,7 @@
 
 import copy
 import os
+import time
 
 import pytest
 import yaml
@@ -60,6 +61,14 @@ def tasks(namespace):
     ]
 
 
+def timeout_task(namespace):
+    """A wait that times out, so its report reads pods and events."""
+    return {"edgeai.serving.inference_service": {
+        "name": "stuck", "namespace": namespace, "model_format": "openvino_ir", "protocol_version": "v2",
+        "storage_uri": "oci://quay.io/t/m:1", "wait_timeout": 5,
+        "definition": {"spec": {"predictor": {"nodeSelector": {"edgeai.test/pool": "none"}}}}}}
+
+
 def no_kubeconfig():
     return {"K8S_AUTH_KUBECONFIG": "", "KUBECONFIG": "/nonexistent"}
 
@@ -70,6 +79,61 @@ def test_all_modules_work_with_the_documented_role_only(api, namespace, token_au
     for res in results:
         assert not res["failed"], res["msg"]
     assert [r["changed"] for r in results] == [True, True, True, True, True]
+
+
+def plural_group(rule):
+    group = rule["apiGroups"][0]
+    return ["%s.%s" % (r, group) if group else r for r in rule["resources"]]
+
+
+# OpenShift's route API asks for this; MicroShift's and this control plane's route CRD do not.
+OPENSHIFT_ONLY = ["routes/custom-host"]
+
+
+def test_every_rule_of_the_documented_role_is_needed(api, cluster):
+    """Remove one rule at a time: some operation then fails with a 403 that names that rule's resource."""
+    full = documented_role()
+    variants = [i for i, rule in enumerate(full["rules"]) if rule["resources"] != OPENSHIFT_ONLY]
+    assert len(variants) == len(full["rules"]) - 1
+    server = "https://127.0.0.1:%d" % cluster["ports"]["apiserver"]
+    plays, namespaces = [], []
+    core = client.CoreV1Api(api)
+    for i in variants:
+        namespace = "rbac-%d-%s" % (i, os.urandom(3).hex())
+        core.create_namespace({"metadata": {"name": namespace}})
+        namespaces.append(namespace)
+        role = copy.deepcopy(full)
+        del role["rules"][i]
+        auth = {"host": server, "api_key": bind_when_ready(api, namespace, role),
+                "ca_cert": os.path.join(cluster["certs"], "ca.crt")}
+        plays.append([dict((m, dict(a, **auth)) for m, a in t.items())
+                      for t in tasks(namespace) + [timeout_task(namespace)]])
+    try:
+        results = run_tasks([t for play in plays for t in play], env=no_kubeconfig())
+    finally:
+        for namespace in namespaces:
+            core.delete_namespace(namespace)
+    problems = []
+    for n, i in enumerate(variants):
+        rule = full["rules"][i]
+        size = len(plays[n])
+        messages = [r.get("msg", "") for r in results[n * size:(n + 1) * size]]
+        named = [m for m in messages if "forbidden: the credentials in use may not" in m
+                 and any(" %s " % pg in m for pg in plural_group(rule))]
+        if not named:
+            problems.append("without rule %s %s nothing failed with a 403 naming it: %s" % (
+                i, rule["resources"], messages))
+    assert not problems, "\n".join(problems)
+
+
+def bind_when_ready(api, namespace, role):
+    """bind(), once the namespace's default ServiceAccount (needed by pod admission) exists."""
+    core = client.CoreV1Api(api)
+    for _ in range(100):
+        if any(sa.metadata.name == "default" for sa in core.list_namespaced_service_account(namespace).items):
+            break
+        time.sleep(0.2)
+    return bind(api, namespace, role)
 
 
 def test_a_missing_verb_is_a_clear_403(api, namespace, cluster, tmp_path):

@@ -1,7 +1,7 @@
 import pytest
 
-from ansible_collections.edgeai.serving.plugins.module_utils.k8s import resources as res
-from ansible_collections.edgeai.serving.plugins.module_utils.k8s.input_checks import base_object, compact, dns_label, merge
+from ansible_collections.edgeai.serving.plugins.module_utils.k8s.input_checks import (
+    COMMON_BOUNDS, check_numbers, check_uri, dns_label, lookup)
 from ansible_collections.edgeai.serving.plugins.module_utils.k8s.errors import InvalidInput
 
 
@@ -13,23 +13,38 @@ def test_dns_label_rejects(value, fragment):
     assert str(e.value).startswith("name: ") and fragment in str(e.value)
 
 
-def test_merge_is_deep_and_skips_none():
-    assert merge({"a": {"b": 1, "c": 2}}, {"a": {"b": 3, "d": None}}) == {"a": {"b": 3, "c": 2}}
+SPEC = {"wait_timeout": {"type": "int"}, "flag": {"type": "bool"},
+        "svc": {"type": "dict", "options": {"port": {"type": "int"}}},
+        "formats": {"type": "list", "elements": "dict", "options": {"priority": {"type": "int"}}}}
+BOUNDS = dict(COMMON_BOUNDS, **{"svc.port": (1, 65535)})
 
 
-def test_compact_drops_unset():
-    assert compact({"a": None, "b": {}, "c": {"d": None, "e": 1}, "f": []}) == {"c": {"e": 1}}
+@pytest.mark.parametrize("params,message", [
+    ({"wait_timeout": 0}, "wait_timeout: 0 is not within 1..86400"),
+    ({"wait_timeout": 86401}, "wait_timeout: 86401 is not within 1..86400"),
+    ({"svc": {"port": 0}}, "svc.port: 0 is not within 1..65535"),
+    ({"formats": [{"priority": 1}, {"priority": -1}]}, "formats[1].priority: -1 is not within 0..2147483647"),
+])
+def test_check_numbers_names_the_field(params, message):
+    with pytest.raises(InvalidInput) as e:
+        check_numbers(SPEC, params, BOUNDS)
+    assert str(e.value) == message
 
 
-def test_base_object_rejects_mismatched_kind_and_name():
-    params = {"name": "a", "namespace": "n", "definition": {"kind": "Pod"}}
-    with pytest.raises(InvalidInput, match="definition.kind"):
-        base_object(res.ROUTE, params)
-    params = {"name": "a", "namespace": "n", "definition": {"metadata": {"name": "b"}}}
-    with pytest.raises(InvalidInput, match="definition.metadata.name"):
-        base_object(res.ROUTE, params)
+def test_check_numbers_accepts_bounds_and_unset():
+    check_numbers(SPEC, {"wait_timeout": 1, "flag": True, "svc": {"port": 65535}, "formats": [{"priority": None}]},
+                  BOUNDS)
+    check_numbers(SPEC, {"wait_timeout": 86400, "svc": None}, BOUNDS)
 
 
-def test_base_object_rejects_non_string_label():
-    with pytest.raises(InvalidInput, match="labels.tier"):
-        base_object(res.ROUTE, {"name": "a", "namespace": "n", "labels": {"tier": 3}})
+@pytest.mark.parametrize("uri", ["s3://b/my model", "s3://b/m\nx", "oci://q/m:1\t", "http://h/\x7f"])
+def test_check_uri_rejects_space_and_control_characters(uri):
+    with pytest.raises(InvalidInput, match="^storage_uri: .* contains whitespace or a control character"):
+        check_uri(uri, "storage_uri")
+
+
+def test_check_uri_and_lookup():
+    assert check_uri("s3://b/m%20x", "f") == "s3://b/m%20x"
+    assert check_uri(None, "f") is None
+    assert lookup({"a": {"b": "x"}}, "a.b") == "x"
+    assert lookup({"a": None}, "a.b") is None

@@ -1,86 +1,106 @@
 from ansible_collections.edgeai.serving.plugins.module_utils.k8s import readiness as r
+from ansible_collections.edgeai.serving.plugins.module_utils.k8s import resources as res
+from ansible_collections.edgeai.serving.plugins.module_utils.k8s.view import Source, View
+
+MANAGER = "edgeai.serving"
 
 
-def isvc(ready="True", transition=None, failure=None, predictor=None, mode="RawDeployment", managed=None):
-    conds = [{"type": "Ready", "status": ready}]
-    if predictor:
-        conds.append(dict(predictor, type="PredictorReady"))
-    return {"metadata": {"name": "m", "managedFields": managed or []},
-            "status": {"conditions": conds, "deploymentMode": mode,
-                       "modelStatus": {"transitionStatus": transition, "lastFailureInfo": failure}}}
+def entry(manager, time, subresource=None):
+    e = {"manager": manager, "operation": "Apply" if manager == MANAGER else "Update", "time": time}
+    if subresource:
+        e["subresource"] = subresource
+    return e
 
 
-NOT_CHANGED = r.Fresh(None, "edgeai.serving")
+def obj(status=None, managed=()):
+    return {"metadata": {"name": "m", "managedFields": list(managed)}, "spec": {}, "status": status}
 
 
-def test_invalid_spec_fails_although_ready_is_unknown():
-    v = r.InferenceServiceReady("ns", "m", NOT_CHANGED).evaluate(
-        isvc("Unknown", "InvalidSpec", {"reason": "NoSupportingRuntime", "message": "No runtime found"}), None, 1)
-    assert v.state == r.FAILED and "NoSupportingRuntime: No runtime found" in v.message
+def test_condition_helpers():
+    o = obj({"conditions": [{"type": "Ready", "status": "False", "reason": "Boom", "message": "it broke"},
+                            {"type": "Deployed", "status": "True"}]})
+    assert r.condition(o, "Ready")["reason"] == "Boom" and r.condition(o, "Nope") is None
+    assert r.condition(None, "Admitted", [{"type": "Admitted", "status": "True"}])["status"] == "True"
+    assert r.is_true(o, "Deployed") and not r.is_true(o, "Ready") and not r.is_true(None, "Ready")
+    assert r.describe_condition(o, "Ready") == "Ready=False (Boom: it broke)"
+    assert r.describe_condition(o, "Deployed") == "Deployed=True"
+    assert r.describe_condition(o, "IngressReady") == "IngressReady not reported yet"
 
 
-def test_failed_load_reports_exit_code():
-    v = r.InferenceServiceReady("ns", "m", NOT_CHANGED).evaluate(
-        isvc("Unknown", "BlockedByFailedLoad", {"reason": "ModelLoadFailed", "message": "boom", "exitCode": 2}), None, 1)
-    assert v.state == r.FAILED and "exit code 2" in v.message
+def test_managed_time_filters_and_takes_the_latest():
+    o = obj(managed=[entry(MANAGER, "2026-11-25T10:00:05Z"), entry("manager", "2026-11-25T10:00:09Z", "status"),
+                     entry("manager", "2026-11-25T10:00:20Z"), entry("other", "2026-11-25T10:00:07Z", "status")])
+    assert r.managed_time(o, manager=MANAGER) == "2026-11-25T10:00:05Z"
+    assert r.managed_time(o, subresource="status") == "2026-11-25T10:00:09Z"
+    assert r.managed_time(o, subresource="status", exclude_manager="manager") == "2026-11-25T10:00:07Z"
+    assert r.managed_time(o) == "2026-11-25T10:00:20Z"
+    assert r.managed_time(o, manager="nobody") == "" and r.managed_time(None) == ""
 
 
-def test_ready_then_predictor_deployment_followup():
-    check = r.InferenceServiceReady("ns", "m", NOT_CHANGED)
-    obj = isvc()
-    assert check.evaluate(obj, None, 1).state == r.READY
-    (follow,) = check.followups(obj)
-    assert follow.name == "m-predictor" and follow.resource.kind == "Deployment"
-    assert check.followups(isvc(mode="Serverless")) == []
+OLD = {"conditions": [{"type": "Ready", "status": "Unknown"}],
+       "modelStatus": {"transitionStatus": "InvalidSpec", "lastFailureInfo": {"reason": "NoSupportingRuntime"}}}
+NEW = {"conditions": [{"type": "Ready", "status": "True"}], "modelStatus": {"transitionStatus": "UpToDate"}}
 
 
-def test_pending_until_controller_writes_after_our_apply():
-    fresh = r.Fresh("2026-01-01T00:00:10Z", "edgeai.serving")
-    check = r.InferenceServiceReady("ns", "m", fresh)
-    old = isvc(managed=[{"manager": "manager", "time": "2026-01-01T00:00:05Z"}])
-    new = isvc(managed=[{"manager": "manager", "time": "2026-01-01T00:00:10Z"}])
-    v = check.evaluate(old, None, 1)
-    assert v.state == r.PENDING and v.recheck_after == r.RECONCILE_GRACE_SECONDS - 1
-    assert check.evaluate(new, None, 1).state == r.READY
-    assert check.evaluate(old, None, r.RECONCILE_GRACE_SECONDS).state == r.READY
+def test_changed_apply_is_stale_until_status_differs_from_the_applys_then_latches():
+    fresh = r.StatusFreshness(obj(OLD), True, MANAGER)
+    assert fresh(None) is False
+    assert fresh(obj(dict(OLD))) is False, "the status our apply returned describes the old spec"
+    assert fresh(obj(NEW)) is True
+    assert fresh(obj(OLD)) is True, "once the controller wrote about our spec, an equal status is about it too"
 
 
-def dep(gen=2, observed=2, replicas=2, updated=2, available=2, conds=()):
-    return {"metadata": {"name": "d", "generation": gen}, "spec": {"replicas": replicas},
-            "status": {"observedGeneration": observed, "updatedReplicas": updated, "availableReplicas": available,
-                       "replicas": replicas, "conditions": list(conds)}}
+def test_changed_apply_on_creation_is_fresh_at_the_first_status():
+    fresh = r.StatusFreshness(obj(None), True, MANAGER)
+    assert fresh(obj(None)) is False and fresh(obj({})) is False
+    assert fresh(obj({"conditions": [{"type": "Ready", "status": "Unknown"}]})) is True
 
 
-def test_deployment_rollout_states():
-    check = r.DeploymentAvailable("ns", "d")
-    assert check.evaluate(dep(), None, 0).state == r.READY
-    assert check.evaluate(dep(observed=1), None, 0).state == r.PENDING
-    assert "1/2 available" in check.evaluate(dep(available=1), None, 0).message
-    failed = check.evaluate(dep(conds=[{"type": "Progressing", "status": "False", "reason": "ProgressDeadlineExceeded"}]),
-                            None, 0)
-    assert failed.state == r.FAILED and "ProgressDeadlineExceeded" in failed.message
-    assert check.evaluate(None, None, 0).state == r.PENDING
+def test_changed_apply_ignores_managed_times():
+    late = [entry(MANAGER, "2026-11-25T10:00:00Z"), entry("manager", "2026-11-25T10:00:30Z", "status")]
+    assert r.StatusFreshness(obj(OLD), True, MANAGER)(obj(OLD, late)) is False
 
 
-def test_model_server_release_failed_is_terminal():
-    obj = {"status": {"conditions": [{"type": "Deployed", "status": "False"},
-                                     {"type": "ReleaseFailed", "status": "True", "reason": "InstallError",
-                                      "message": "bad values"}]}}
-    v = r.ModelServerDeployed("ns", "m", NOT_CHANGED, "m-ovms").evaluate(obj, None, 0)
-    assert v.state == r.FAILED and "InstallError: bad values" in v.message
+def test_unchanged_apply_is_fresh_only_after_a_strictly_later_status_write_by_another_manager():
+    ours = entry(MANAGER, "2026-11-25T10:00:05Z")
+    applied = obj(OLD, [ours])
+    same_second = obj(OLD, [ours, entry("manager", "2026-11-25T10:00:05Z", "status")])
+    earlier = obj(OLD, [ours, entry("manager", "2026-11-25T10:00:04Z", "status")])
+    spec_write = obj(OLD, [ours, entry("manager", "2026-11-25T10:00:09Z")])
+    own_status = obj(OLD, [ours, entry(MANAGER, "2026-11-25T10:00:09Z", "status")])
+    later = obj(OLD, [ours, entry("manager", "2026-11-25T10:00:06Z", "status")])
+    for stale in (applied, same_second, earlier, spec_write, own_status):
+        assert r.StatusFreshness(applied, False, MANAGER)(stale) is False
+    fresh = r.StatusFreshness(applied, False, MANAGER)
+    assert fresh(later) is True
+    assert fresh(earlier) is True, "latched"
 
 
-def test_route_admission():
-    def route(*conds):
-        return {"status": {"ingress": [{"host": "h", "routerName": "default", "conditions": list(conds)}]}}
-    check = r.RouteAdmitted("ns", "r")
-    assert check.evaluate({"status": {}}, None, 0).state == r.PENDING
-    assert check.evaluate(route({"type": "Admitted", "status": "True"}), None, 0).state == r.READY
-    v = check.evaluate(route({"type": "Admitted", "status": "False", "reason": "HostAlreadyClaimed"}), None, 0)
-    assert v.state == r.FAILED and "HostAlreadyClaimed" in v.message
+def test_unchanged_apply_without_our_entry_takes_any_status_write():
+    assert r.StatusFreshness(obj(OLD), False, MANAGER)(obj(OLD, [entry("manager", "2026-11-25T10:00:00Z", "status")]))
 
 
-def test_gone_names_finalizers():
-    v = r.Gone(None, "ns", "x").evaluate({"metadata": {"finalizers": ["f1"]}}, None, 0)
-    assert v.state == r.PENDING and "f1" in v.message
-    assert r.Gone(None, "ns", "x").evaluate(None, None, 0).state == r.READY
+def test_gone_reads_its_object_and_names_finalizers():
+    check = r.Gone(res.INFERENCE_SERVICE, "ns", "m")
+    (source,) = check.sources(View())
+    assert source.key == ("inferenceservices.serving.kserve.io", "ns", "m", None)
+    assert source.query() == {"fieldSelector": "metadata.name=m"}
+    view = View()
+    view.replace(source, [{"metadata": {"name": "m", "finalizers": ["inferenceservice.finalizers"]}}])
+    v = check.evaluate(view, None)
+    assert v.state == r.PENDING and v.message == "still present (finalizers: inferenceservice.finalizers)"
+    view.update(source, "DELETED", {"metadata": {"name": "m"}})
+    assert check.evaluate(view, None).state == r.READY
+    assert check.target == "InferenceService ns/m"
+
+
+def test_view_keeps_latest_per_source_and_forgets_on_relist():
+    pods = Source(res.POD, "ns", selector="app=x")
+    view = View()
+    assert not view.synced(pods) and view.items(pods) == []
+    view.replace(pods, [{"metadata": {"name": "a"}, "v": 1}, {"metadata": {"name": "b"}, "v": 1}])
+    view.update(pods, "MODIFIED", {"metadata": {"name": "a"}, "v": 2})
+    view.update(pods, "DELETED", {"metadata": {"name": "b"}})
+    assert view.synced(pods) and view.items(pods) == [{"metadata": {"name": "a"}, "v": 2}]
+    view.replace(pods, [{"metadata": {"name": "c"}}])
+    assert [p["metadata"]["name"] for p in view.items(pods)] == ["c"]

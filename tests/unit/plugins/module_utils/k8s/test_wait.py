@@ -1,111 +1,292 @@
+import threading
+
 import pytest
 
 from ansible_collections.edgeai.serving.plugins.module_utils.k8s import resources as res
 from ansible_collections.edgeai.serving.plugins.module_utils.k8s.errors import K8sError
-from ansible_collections.edgeai.serving.plugins.module_utils.k8s.readiness import READY, Check, Verdict, PENDING
+from ansible_collections.edgeai.serving.plugins.module_utils.k8s.readiness import FAILED, PENDING, READY, Check, Gone, Verdict
+from ansible_collections.edgeai.serving.plugins.module_utils.k8s.view import Source
 from ansible_collections.edgeai.serving.plugins.module_utils.k8s.wait import Waiter, WaitFailed
 
 
-def obj(rv, state):
-    return {"metadata": {"name": "x", "resourceVersion": str(rv)}, "state": state}
+def obj(name, rv, state):
+    return {"metadata": {"name": name, "resourceVersion": str(rv)}, "state": state}
 
 
-class ScriptedCluster(object):
-    """Plays back list answers and watch streams; a script item may be an exception to raise."""
-
-    def __init__(self, lists, watches):
-        self.lists = list(lists)
-        self.watches = list(watches)
-        self.watch_rvs = []
-
-    def request(self, method, resource, namespace=None, name=None, query=None, **kw):
-        if resource is res.POD or resource is res.EVENT:
-            return {"items": []}
-        item = self.lists.pop(0)
-        if isinstance(item, Exception):
-            raise item
-        return item
-
-    def watch(self, resource, namespace, query, timeout):
-        self.watch_rvs.append(query["resourceVersion"])
-        for event in self.watches.pop(0) if self.watches else []:
-            if isinstance(event, Exception):
-                raise event
-            yield event
+def event(kind, body):
+    return {"type": kind, "object": body}
 
 
-class StateCheck(Check):
-    resource = res.INFERENCE_SERVICE
-    description = "state ready"
-
-    def evaluate(self, obj, cluster, elapsed):
-        if obj is None:
-            return Verdict(PENDING, "absent")
-        return Verdict(obj["state"], "state %s" % obj["state"])
+GONE_410 = event("ERROR", {"code": 410, "message": "too old resource version: 5 (90)"})
 
 
 def listing(rv, *items):
     return {"metadata": {"resourceVersion": str(rv)}, "items": list(items)}
 
 
-def test_watch_from_list_rv_until_ready():
-    cluster = ScriptedCluster([listing(5, obj(5, PENDING))],
-                              [[{"type": "MODIFIED", "object": obj(6, PENDING)}, {"type": "MODIFIED", "object": obj(7, READY)}]])
-    out = Waiter(cluster, 30).run([StateCheck("ns", "x")])
-    assert cluster.watch_rvs == ["5"]
-    assert out["stages"][0]["state"] == READY
-    assert [h["message"] for h in out["history"]] == ["state pending", "state ready"]
+def selector(query):
+    return (query or {}).get("fieldSelector") or (query or {}).get("labelSelector")
 
 
-def test_expired_watch_relists():
-    gone = {"type": "ERROR", "object": {"code": 410, "message": "too old resource version"}}
-    cluster = ScriptedCluster([listing(5, obj(5, PENDING)), listing(90, obj(90, PENDING))],
-                              [[gone], [{"type": "MODIFIED", "object": obj(91, READY)}]])
-    out = Waiter(cluster, 30).run([StateCheck("ns", "x")])
-    assert cluster.watch_rvs == ["5", "90"] and out["relists"] == 1
+class ScriptedCluster(object):
+    """A stand-in API server, safe to call from the waiter's threads.
+
+    `lists[(kind, selector)]` holds the answers to successive list requests and
+    `watches[(kind, selector)]` the event streams of successive watches; an item
+    that is an exception is raised instead. A watch with no stream left stays
+    quiet until the test ends.
+    """
+
+    def __init__(self, lists=None, watches=None):
+        self.lists = dict((k, list(v)) for k, v in (lists or {}).items())
+        self.watches = dict((k, list(v)) for k, v in (watches or {}).items())
+        self.listed, self.watched = [], []
+        self.lock = threading.Lock()
+        self.quiet = threading.Event()
+
+    def request(self, method, resource, namespace=None, name=None, query=None, **kw):
+        key = (resource.kind, selector(query))
+        with self.lock:
+            self.listed.append(key)
+            answers = self.lists.get(key)
+            answer = answers.pop(0) if answers else listing(1)
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+    def watch(self, resource, namespace, query, timeout):
+        key = (resource.kind, selector(query))
+        with self.lock:
+            self.watched.append(key + (query["resourceVersion"],))
+            streams = self.watches.get(key)
+            stream = streams.pop(0) if streams else None
+        if stream is None:
+            self.quiet.wait(min(timeout, 0.05))
+            return
+        for item in stream:
+            if isinstance(item, Exception):
+                raise item
+            yield item
+
+    def count(self, calls, key):
+        with self.lock:
+            return sum(1 for c in calls if c[:2] == key)
 
 
-def test_lost_connection_reconnects_and_relists():
-    lost = K8sError("cannot reach the API server", retryable=True)
-    cluster = ScriptedCluster([listing(5, obj(5, PENDING)), listing(8, obj(8, READY))], [[lost]])
-    out = Waiter(cluster, 30).run([StateCheck("ns", "x")])
-    assert out["reconnects"] == 1 and out["stages"][0]["state"] == READY
+@pytest.fixture
+def scripted():
+    made = []
+
+    def make(**kw):
+        made.append(ScriptedCluster(**kw))
+        return made[-1]
+    yield make
+    for cluster in made:
+        cluster.quiet.set()
 
 
-def test_bookmarks_move_the_rv_only():
-    cluster = ScriptedCluster([listing(5, obj(5, PENDING))], [
-        [{"type": "BOOKMARK", "object": {"metadata": {"resourceVersion": "40"}}}],
-        [{"type": "MODIFIED", "object": obj(41, READY)}]])
-    Waiter(cluster, 30).run([StateCheck("ns", "x")])
-    assert cluster.watch_rvs == ["5", "40"]
+class QuickEvent(threading.Event):
+    """The waiter's stop flag, with the pause before a reconnect cut short so the test runs fast."""
+
+    def wait(self, timeout=None):
+        return super(QuickEvent, self).wait(0.01 if timeout else timeout)
 
 
-def test_failure_verdict_raises_with_result():
-    cluster = ScriptedCluster([listing(5, obj(5, "failed"))], [])
+def waiter(cluster, timeout=30):
+    w = Waiter(cluster, timeout)
+    w.stopped = QuickEvent()
+    return w
+
+
+class StateCheck(Check):
+    """Ready when the named object's `state` says so; other states are verdicts of their own."""
+
+    resource = res.INFERENCE_SERVICE
+    description = "state ready"
+
+    def __init__(self, name, pod_selector=None):
+        super(StateCheck, self).__init__("ns", name)
+        self.source = Source(self.resource, "ns", name)
+        self.pod_selector = pod_selector
+
+    def sources(self, view):
+        return [self.source]
+
+    def evaluate(self, view, cluster):
+        o = view.get(self.source)
+        if o is None:
+            return Verdict(PENDING, "absent")
+        return Verdict(o["state"], "state %s" % o["state"])
+
+
+X = ("InferenceService", "metadata.name=x")
+
+
+def test_lists_then_watches_from_the_lists_version_until_ready(scripted):
+    cluster = scripted(lists={X: [listing(5, obj("x", 5, PENDING))]},
+                       watches={X: [[event("MODIFIED", obj("x", 6, PENDING)), event("MODIFIED", obj("x", 7, READY))]]})
+    out = waiter(cluster).run([StateCheck("x")])
+    assert cluster.watched[0] == X + ("5",)
+    assert out["stages"][0]["state"] == READY and out["stages"][0]["target"] == "InferenceService ns/x"
+    assert out["history"][-1]["message"] == "state ready"
+    assert out["relists"] == 0 and out["reconnects"] == 0
+
+
+def test_a_seed_skips_the_list_and_watches_from_its_version(scripted):
+    check = StateCheck("x")
+    cluster = scripted(watches={X: [[event("MODIFIED", obj("x", 43, READY))]]})
+    out = waiter(cluster).run([check], seeds={check.source.key: obj("x", 42, PENDING)})
+    assert cluster.listed == [] and cluster.watched[0] == X + ("42",)
+    assert out["history"][-1]["message"] == "state ready"
+
+
+def test_a_ready_seed_ends_the_wait_without_reading(scripted):
+    check = StateCheck("x")
+    cluster = scripted()
+    out = waiter(cluster).run([check], seeds={check.source.key: obj("x", 42, READY)})
+    assert cluster.listed == [] and out["stages"][0]["state"] == READY
+
+
+def test_gone_410_relists_and_watches_from_the_new_list(scripted):
+    cluster = scripted(lists={X: [listing(5, obj("x", 5, PENDING)), listing(90, obj("x", 90, PENDING))]},
+                       watches={X: [[GONE_410], [event("MODIFIED", obj("x", 91, READY))]]})
+    out = waiter(cluster).run([StateCheck("x")])
+    assert out["relists"] == 1 and out["reconnects"] == 0
+    assert [w[2] for w in cluster.watched[:2]] == ["5", "90"] and cluster.count(cluster.listed, X) == 2
+
+
+def test_relist_drops_objects_deleted_while_not_watching(scripted):
+    check = Gone(res.INFERENCE_SERVICE, "ns", "x")
+    cluster = scripted(lists={X: [listing(5, obj("x", 5, PENDING)), listing(90)]}, watches={X: [[GONE_410]]})
+    out = waiter(cluster).run([check])
+    assert out["stages"][0]["state"] == READY and out["relists"] == 1
+
+
+def test_deleted_event_removes_the_object(scripted):
+    cluster = scripted(lists={X: [listing(5, obj("x", 5, PENDING))]},
+                       watches={X: [[event("DELETED", obj("x", 6, PENDING))]]})
+    out = waiter(cluster).run([Gone(res.INFERENCE_SERVICE, "ns", "x")])
+    assert out["stages"][0]["message"] == "deleted" and cluster.count(cluster.listed, X) == 1
+
+
+def test_lost_api_server_reconnects_then_succeeds(scripted):
+    lost = K8sError("cannot reach the API server https://127.0.0.1:6443: connection refused", retryable=True)
+    cluster = scripted(lists={X: [listing(5, obj("x", 5, PENDING)), lost, listing(8, obj("x", 8, READY))]},
+                       watches={X: [[lost]]})
+    progress = []
+    w = waiter(cluster)
+    w.progress = progress.append
+    out = w.run([StateCheck("x")])
+    assert out["reconnects"] == 2 and out["relists"] == 0 and out["stages"][0]["state"] == READY
+    assert any("lost the API server" in p and "connection refused" in p for p in progress)
+
+
+def test_bookmark_moves_the_version_without_judging(scripted):
+    bookmark = event("BOOKMARK", {"metadata": {"resourceVersion": "40"}})
+    cluster = scripted(lists={X: [listing(5, obj("x", 5, PENDING))]},
+                       watches={X: [[bookmark], [event("MODIFIED", obj("x", 41, READY))]]})
+    out = waiter(cluster).run([StateCheck("x")])
+    assert [w[2] for w in cluster.watched[:2]] == ["5", "40"] and out["stages"][0]["state"] == READY
+
+
+def test_forbidden_list_raises_its_error(scripted):
+    cluster = scripted(lists={X: [K8sError("forbidden: may not list inferenceservices", status=403)]})
+    with pytest.raises(K8sError, match="forbidden: may not list") as e:
+        waiter(cluster).run([StateCheck("x")])
+    assert not isinstance(e.value, WaitFailed)
+
+
+def test_watch_error_other_than_410_raises(scripted):
+    cluster = scripted(lists={X: [listing(5, obj("x", 5, PENDING))]},
+                       watches={X: [[event("ERROR", {"code": 500, "message": "etcdserver: leader changed"})]]})
+    with pytest.raises(K8sError, match="watch of InferenceService ns/x failed: etcdserver: leader changed"):
+        waiter(cluster).run([StateCheck("x")])
+
+
+def test_failed_verdict_raises_with_the_result(scripted):
+    cluster = scripted(lists={X: [listing(5, obj("x", 5, FAILED))]})
     with pytest.raises(WaitFailed) as e:
-        Waiter(cluster, 30).run([StateCheck("ns", "x")])
-    assert "failed: state failed" in str(e.value) and e.value.result["stages"][0]["state"] == "failed"
+        waiter(cluster).run([StateCheck("x")])
+    assert str(e.value) == "InferenceService ns/x failed: state failed"
+    assert e.value.result["stages"][0]["state"] == FAILED
 
 
-def test_timeout_names_what_is_missing():
-    cluster = ScriptedCluster([listing(5, obj(5, PENDING))], [])
+def test_checks_run_in_order_and_a_failure_stops_the_rest(scripted):
+    y = ("InferenceService", "metadata.name=y")
+    z = ("InferenceService", "metadata.name=z")
+    cluster = scripted(lists={X: [listing(5, obj("x", 5, READY))], y: [listing(6, obj("y", 6, FAILED))],
+                              z: [listing(7, obj("z", 7, READY))]})
     with pytest.raises(WaitFailed) as e:
-        Waiter(cluster, 0).run([StateCheck("ns", "x")])
+        waiter(cluster).run([StateCheck("x"), StateCheck("y"), StateCheck("z")])
+    assert [s["target"] for s in e.value.result["stages"]] == ["InferenceService ns/x", "InferenceService ns/y"]
+    assert cluster.count(cluster.listed, z) == 0
+
+
+def test_timeout_names_what_is_missing_with_pods_and_events(scripted):
+    pod = {"metadata": {"name": "x-predictor-abc"}, "status": {"phase": "Pending", "containerStatuses": [
+        {"name": "main", "state": {"waiting": {"reason": "ImagePullBackOff", "message": "Back-off pulling image"}}}]}}
+    warnings = [{"involvedObject": {"kind": "Pod", "name": "x-predictor-abc"}, "reason": "Failed%d" % i,
+                 "message": "m%d" % i, "lastTimestamp": "2026-11-25T10:00:%02dZ" % i} for i in (3, 1, 9, 5, 7, 2)]
+    warnings.append({"involvedObject": {"kind": "Pod", "name": "other"}, "reason": "Unrelated", "message": "no",
+                     "lastTimestamp": "2026-11-25T10:00:59Z"})
+    cluster = scripted(lists={X: [listing(5, obj("x", 5, PENDING))], ("Pod", "app=x"): [listing(1, pod)],
+                              ("Event", "type=Warning"): [listing(1, *warnings)]})
+    w = waiter(cluster)
+
+    def first_verdict_ends_the_time(message):
+        w.deadline = w.start
+    w.progress = first_verdict_ends_the_time
+    with pytest.raises(WaitFailed) as e:
+        w.run([StateCheck("x", pod_selector="app=x")])
+    lines = str(e.value).splitlines()
+    assert lines[0] == "timed out after 30s waiting for InferenceService ns/x (state ready); still missing: state pending"
+    assert lines[1] == "pod x-predictor-abc: phase Pending; main waiting: ImagePullBackOff (Back-off pulling image)"
+    assert lines[2:] == ["event Pod x-predictor-abc: Failed%d: m%d" % (i, i) for i in (2, 3, 5, 7, 9)]
+    assert e.value.result["timeout"] == 30 and e.value.result["history"][-1]["message"] == "state pending"
+
+
+def test_timeout_before_anything_was_read(scripted):
+    cluster = scripted()
+    with pytest.raises(WaitFailed) as e:
+        waiter(cluster, timeout=0).run([StateCheck("x")])
     assert str(e.value).startswith("timed out after 0s waiting for InferenceService ns/x (state ready); "
-                                   "still missing: state pending")
+                                   "still missing: reading InferenceService ns/x")
 
 
-def test_other_watch_errors_are_not_swallowed():
-    cluster = ScriptedCluster([listing(5, obj(5, PENDING))],
-                              [[{"type": "ERROR", "object": {"code": 500, "message": "etcd down"}}]])
-    with pytest.raises(K8sError, match="etcd down"):
-        Waiter(cluster, 30).run([StateCheck("ns", "x")])
+def test_timeout_says_when_pods_and_events_cannot_be_read(scripted):
+    denied = K8sError("forbidden: may not list events", status=403)
+    cluster = scripted(lists={("Event", "type=Warning"): [denied]})
+    with pytest.raises(WaitFailed) as e:
+        waiter(cluster, timeout=0).run([StateCheck("x")])
+    assert str(e.value).splitlines()[1] == "(could not gather pods and events: forbidden: may not list events)"
 
 
-def test_followups_run_after_ready():
-    class WithFollowup(StateCheck):
-        def followups(self, obj):
-            return [StateCheck("ns", "y")]
-    cluster = ScriptedCluster([listing(5, obj(5, READY)), listing(6, obj(6, READY))], [])
-    out = Waiter(cluster, 30).run([WithFollowup("ns", "x")])
-    assert [s["target"] for s in out["stages"]] == ["InferenceService ns/x", "InferenceService ns/y"]
+class NeedsMore(Check):
+    """Reads x; once x says it needs pods, also reads the pods labelled app=x and is ready when one runs."""
+
+    resource = res.INFERENCE_SERVICE
+    description = "x and its pods"
+
+    def __init__(self):
+        super(NeedsMore, self).__init__("ns", "x")
+        self.source = Source(self.resource, "ns", "x")
+        self.pods = Source(res.POD, "ns", selector="app=x")
+
+    def sources(self, view):
+        x = view.get(self.source)
+        return [self.source] + ([self.pods] if x is not None and x["state"] == "needs-pods" else [])
+
+    def evaluate(self, view, cluster):
+        if any(p["state"] == "running" for p in view.items(self.pods)):
+            return Verdict(READY, "a pod runs")
+        return Verdict(PENDING, "no pod runs")
+
+
+def test_a_source_asked_for_after_the_first_event_is_listed_and_watched(scripted):
+    pods = ("Pod", "app=x")
+    cluster = scripted(lists={X: [listing(5, obj("x", 5, PENDING))], pods: [listing(20, obj("p", 20, "waiting"))]},
+                       watches={X: [[event("MODIFIED", obj("x", 6, "needs-pods"))]],
+                                pods: [[event("MODIFIED", obj("p", 21, "running"))]]})
+    out = waiter(cluster).run([NeedsMore()])
+    assert cluster.count(cluster.listed, pods) == 1 and pods + ("20",) in cluster.watched
+    assert out["stages"][0]["message"] == "a pod runs"

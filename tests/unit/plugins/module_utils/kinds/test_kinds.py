@@ -70,10 +70,6 @@ def ms_params(**kw):
 @pytest.mark.parametrize("kw,field,fragment", [
     (dict(name="a" * 54), "name", "Helm release name limit is 53"),
     (dict(name="9lives"), "name", "must start with a letter"),
-    (dict(deployment_parameters=dict(replicas=-1)), "deployment_parameters.replicas", "-1 is out of range 0.."),
-    (dict(server_settings=dict(grpc_workers=0)), "server_settings.grpc_workers", "0 is out of range 1.."),
-    (dict(models_settings=dict(single_model_mode=True, model_name="m", model_path="/m", nireq=2 ** 31)),
-     "models_settings.nireq", "is out of range 0..2147483647"),
     (dict(deployment_parameters=dict(resources=dict(limits=dict(xpu_device="nvidia.com/gpu",
                                                                 xpu_device_quantity="0.5")))),
      "deployment_parameters.resources.limits.xpu_device_quantity", "'0.5' is not a whole number"),
@@ -158,3 +154,27 @@ def test_malformed_src(tmp_path, text, fragment):
     with pytest.raises(InvalidInput) as e:
         sr.load_src(str(src))
     assert e.value.field == "src" and fragment in str(e.value)
+
+
+@pytest.mark.parametrize("module", [isvc, ms, route])
+def test_checks_take_the_applied_object_and_watch_it_by_name(module):
+    """module.py seeds the watch with the applied object under the check's source key."""
+    params = {"namespace": "ns", "name": "m", "field_manager": "edgeai.serving"}
+    (check,) = module.KIND.checks(params, {"metadata": {"name": "m"}, "spec": {}}, True)
+    assert check.source.key == (module.KIND.resource.plural_group, "ns", "m", None)
+    assert check.target == "%s ns/m" % module.KIND.resource.kind
+
+
+@pytest.mark.parametrize("params,message", [
+    (dict(deployment_parameters=dict(replicas=-1)), "deployment_parameters.replicas: -1 is not within 0..2147483647"),
+    (dict(server_settings=dict(grpc_workers=0)), "server_settings.grpc_workers: 0 is not within 1..2147483647"),
+    (dict(models_settings=dict(nireq=2 ** 31)), "models_settings.nireq: 2147483648 is not within 0..2147483647"),
+    (dict(service_parameters=dict(rest_port=70000)), "service_parameters.rest_port: 70000 is not within 1..65535"),
+])
+def test_model_server_bounds_name_the_field(params, message):
+    from ansible_collections.edgeai.serving.plugins.modules import model_server as module
+    from ansible_collections.edgeai.serving.plugins.module_utils.k8s.args import kind_argument_spec
+    from ansible_collections.edgeai.serving.plugins.module_utils.k8s.input_checks import COMMON_BOUNDS, check_numbers
+    with pytest.raises(InvalidInput) as e:
+        check_numbers(kind_argument_spec(**module.OPTIONS), params, dict(COMMON_BOUNDS, **ms.KIND.bounds))
+    assert str(e.value) == message
