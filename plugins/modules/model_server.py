@@ -13,12 +13,13 @@ short_description: Create, update or delete an OpenVINO operator ModelServer and
 version_added: 0.1.0
 description:
   - Manages a C(ModelServer) (C(intel.com/v1alpha1)) of the OpenVINO operator by server-side apply.
-  - The operator (OpenVINO Toolkit Operator, its Helm chart C(ovms)) installs a Helm release named after the
-    ModelServer, with one Deployment and one Service named by the chart's rule: the name itself when it contains
-    C(ovms), otherwise C(<name>-ovms) (C(fullnameOverride) or C(nameOverride) given in O(definition) change that as
-    they change the chart). Helm limits release names to 53 characters, so O(name) is checked for that here.
-  - Every option is validated by the operator's CRD schema (the apply uses strict field validation); the CRD keeps
-    unknown keys of C(spec) for the chart, so extra chart values can be given in O(definition).
+  - The operator (OpenVINO Toolkit Operator, Helm chart C(ovms)) installs a Helm release named after the
+    ModelServer, with one Deployment and one Service named by the chart's rule, that is the name itself when it
+    contains C(ovms), otherwise C(<name>-ovms). C(fullnameOverride) or C(nameOverride) given in O(definition) change
+    that as they change the chart. Helm limits release names to 53 characters, so O(name) is checked for that here.
+  - The options match the operator's CRD schema, which checks their types on apply. The CRD keeps unknown top-level
+    keys of C(spec) for the chart (so chart values can be given in O(definition)), but drops unknown keys inside the
+    option groups without an error.
   - With O(wait), waits until the operator has deployed this spec, then for C(Deployed=True) and for that Deployment
     to have every replica of its current ReplicaSet available. The operator is Helm-based and upgrades its release
     only when the ModelServer spec differs from the deployed release's values, so the deployed release record (a

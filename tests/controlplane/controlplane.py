@@ -113,9 +113,8 @@ def operator_source():
             raise SystemExit("the OpenVINO operator source is not at %s" % OPERATOR_SRC)
         shutil.rmtree(copy, ignore_errors=True)
         shutil.copytree(OPERATOR_SRC, copy + ".tmp", copy_function=shutil.copyfile)
-        for root, dirs, _files in os.walk(copy + ".tmp"):
-            for d in dirs:
-                os.chmod(os.path.join(root, d), 0o755)
+        for root, _dirs, _files in os.walk(copy + ".tmp"):
+            os.chmod(root, 0o755)
         os.rename(copy + ".tmp", copy)
     return copy
 
