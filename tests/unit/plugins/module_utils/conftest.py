@@ -1,6 +1,7 @@
 """Builders for the objects readiness checks read (Deployments, ReplicaSets, pods), as the API server returns them."""
 
 import base64
+import copy
 import gzip
 import json
 import types
@@ -30,12 +31,18 @@ def deployment(name, generation=2, observed=2, replicas=1, updated=None, availab
 
 
 def replicaset(dep, revision, template_hash):
+    """The Deployment's ReplicaSet of `revision`: its current template at its current revision, an older one otherwise."""
     name = "%s-%s" % (dep["metadata"]["name"], template_hash)
-    return {"metadata": {"name": name, "namespace": NS, "uid": "uid-" + name,
-                         "labels": dict(dep["spec"]["selector"]["matchLabels"], **{"pod-template-hash": template_hash}),
+    labels = dict(dep["spec"]["selector"]["matchLabels"], **{"pod-template-hash": template_hash})
+    template = copy.deepcopy(dep["spec"]["template"])
+    if revision != dep["metadata"]["annotations"]["deployment.kubernetes.io/revision"]:
+        template["metadata"]["annotations"] = {"older": revision}
+    template["metadata"]["labels"] = dict(labels)
+    return {"metadata": {"name": name, "namespace": NS, "uid": "uid-" + name, "labels": labels,
                          "annotations": {"deployment.kubernetes.io/revision": revision},
                          "ownerReferences": [{"kind": "Deployment", "name": dep["metadata"]["name"],
-                                              "uid": dep["metadata"]["uid"]}]}}
+                                              "uid": dep["metadata"]["uid"]}]},
+            "spec": {"replicas": dep["spec"]["replicas"], "template": template}}
 
 
 def container(name="main", waiting=None, message=None, last=None, terminated=None, image="registry.example/model:2"):
