@@ -4,6 +4,8 @@ import base64
 import copy
 import gzip
 import json
+import threading
+import time
 import types
 
 import pytest
@@ -31,18 +33,18 @@ def deployment(name, generation=2, observed=2, replicas=1, updated=None, availab
 
 
 def replicaset(dep, revision, template_hash):
-    """A ReplicaSet of `dep`: the current one (its template is the Deployment's) when `revision` is dep's."""
+    """The Deployment's ReplicaSet of `revision`: its current template at its current revision, an older one otherwise."""
     name = "%s-%s" % (dep["metadata"]["name"], template_hash)
+    labels = dict(dep["spec"]["selector"]["matchLabels"], **{"pod-template-hash": template_hash})
     template = copy.deepcopy(dep["spec"]["template"])
     if revision != dep["metadata"]["annotations"]["deployment.kubernetes.io/revision"]:
-        template["metadata"]["annotations"]["edgeai.test/template"] = "revision %s" % revision
-    template["metadata"]["labels"]["pod-template-hash"] = template_hash
-    return {"spec": {"template": template},
-            "metadata": {"name": name, "namespace": NS, "uid": "uid-" + name,
-                         "labels": dict(dep["spec"]["selector"]["matchLabels"], **{"pod-template-hash": template_hash}),
+        template["metadata"]["annotations"] = {"older": revision}
+    template["metadata"]["labels"] = dict(labels)
+    return {"metadata": {"name": name, "namespace": NS, "uid": "uid-" + name, "resourceVersion": "20", "labels": labels,
                          "annotations": {"deployment.kubernetes.io/revision": revision},
                          "ownerReferences": [{"kind": "Deployment", "name": dep["metadata"]["name"],
-                                              "uid": dep["metadata"]["uid"]}]}}
+                                              "uid": dep["metadata"]["uid"]}]},
+            "spec": {"replicas": dep["spec"]["replicas"], "template": template}}
 
 
 def container(name="main", waiting=None, message=None, last=None, terminated=None, image="registry.example/model:2"):
@@ -60,7 +62,8 @@ def container(name="main", waiting=None, message=None, last=None, terminated=Non
 
 def pod(rs, suffix, containers=(), unschedulable=None, requests=None, deleting=False):
     name = "%s-%s" % (rs["metadata"]["name"], suffix)
-    meta = {"name": name, "namespace": NS, "uid": "uid-" + name, "labels": dict(rs["metadata"]["labels"])}
+    meta = {"name": name, "namespace": NS, "uid": "uid-" + name, "resourceVersion": "30",
+            "labels": dict(rs["metadata"]["labels"])}
     if deleting:
         meta["deletionTimestamp"] = "2026-11-25T14:00:00Z"
     status = {"phase": "Pending" if unschedulable else "Running", "containerStatuses": list(containers)}
@@ -113,8 +116,90 @@ def fill(view, rollout, dep, replicasets=(), pods=()):
     return view
 
 
+def event(kind, body):
+    return {"type": kind, "object": body}
+
+
+def listing(rv, *items):
+    return {"metadata": {"resourceVersion": str(rv)}, "items": list(items)}
+
+
+def selector(query):
+    return (query or {}).get("fieldSelector") or (query or {}).get("labelSelector")
+
+
+class AfterListed(object):
+    """A watch stream item: the stream goes on only once `key` has been listed (bounded, so a bug fails, not hangs)."""
+
+    def __init__(self, key):
+        self.key = key
+
+
+class ScriptedCluster(object):
+    """A stand-in API server, safe to call from the waiter's threads.
+
+    `lists[(kind, selector)]` holds the answers to successive list requests and
+    `watches[(kind, selector)]` the event streams of successive watches; an item
+    that is an exception is raised instead. A watch with no stream left stays
+    quiet until the test ends. Every list and watch is recorded.
+    """
+
+    def __init__(self, lists=None, watches=None):
+        self.lists = dict((k, list(v)) for k, v in (lists or {}).items())
+        self.watches = dict((k, list(v)) for k, v in (watches or {}).items())
+        self.listed, self.watched = [], []
+        self.lock = threading.Lock()
+        self.quiet = threading.Event()
+
+    def request(self, method, resource, namespace=None, name=None, query=None, **kw):
+        key = (resource.kind, selector(query))
+        with self.lock:
+            self.listed.append(key)
+            answers = self.lists.get(key)
+            answer = answers.pop(0) if answers else listing(1)
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+    def watch(self, resource, namespace, query, timeout):
+        key = (resource.kind, selector(query))
+        with self.lock:
+            self.watched.append(key + (query["resourceVersion"],))
+            streams = self.watches.get(key)
+            stream = streams.pop(0) if streams else None
+        if stream is None:
+            self.quiet.wait(min(timeout, 0.05))
+            return
+        for item in stream:
+            if isinstance(item, AfterListed):
+                end = time.monotonic() + 5
+                while not self.count(self.listed, item.key) and time.monotonic() < end and not self.quiet.is_set():
+                    self.quiet.wait(0.01)
+            elif isinstance(item, Exception):
+                raise item
+            else:
+                yield item
+
+    def count(self, calls, key):
+        with self.lock:
+            return sum(1 for c in calls if c[:2] == key)
+
+
+@pytest.fixture
+def scripted():
+    made = []
+
+    def make(**kw):
+        made.append(ScriptedCluster(**kw))
+        return made[-1]
+    yield make
+    for cluster in made:
+        cluster.quiet.set()
+
+
 @pytest.fixture
 def wl():
-    return types.SimpleNamespace(NS=NS, deployment=deployment, replicaset=replicaset, container=container, pod=pod,
-                                 helm_record=helm_record, node=node, NodeCluster=NodeCluster, forbidden_nodes=forbidden_nodes, fill=fill,
-                                 View=View)
+    return types.SimpleNamespace(
+        NS=NS, View=View, deployment=deployment, replicaset=replicaset, container=container, pod=pod, node=node,
+        helm_record=helm_record, NodeCluster=NodeCluster, forbidden_nodes=forbidden_nodes, fill=fill,
+        event=event, listing=listing, AfterListed=AfterListed)

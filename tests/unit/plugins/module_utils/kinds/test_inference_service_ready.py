@@ -3,6 +3,7 @@ import copy
 import pytest
 
 from ansible_collections.edgeai.serving.plugins.module_utils.k8s.readiness import FAILED, PENDING, READY
+from ansible_collections.edgeai.serving.plugins.module_utils.k8s.wait import Waiter, WaitFailed
 from ansible_collections.edgeai.serving.plugins.module_utils.kinds import inference_service as isvc
 
 MANAGER = "edgeai.serving"
@@ -229,3 +230,50 @@ def test_knative_is_judged_by_ready_alone(wl, mode):
 def test_knative_fresh_invalid_spec_fails(wl):
     c = check(obj(mode="Knative"))
     assert judge(wl, c, obj(mode="Knative", model=INVALID)).state == FAILED
+
+
+# through the Waiter, with a scripted API server
+
+ISVC_KEY = ("InferenceService", "metadata.name=m")
+DEP_KEY = ("Deployment", "metadata.name=m-predictor")
+RS_KEY = ("ReplicaSet", "app=m-predictor")
+PODS_KEY = ("Pod", "app=m-predictor")
+
+
+def test_waiter_reads_replicasets_and_pods_only_while_our_spec_rolls_out(wl, scripted):
+    old = predictor(wl, hash_=OLD_HASH)
+    rolling = predictor(wl, generation=3, observed=3, updated=1, available=0, total=2)
+    done = predictor(wl, generation=3, observed=3)
+    old_rs, new_rs = wl.replicaset(done, "1", "old"), wl.replicaset(done, "2", "new")
+    cluster = scripted(
+        lists={DEP_KEY: [wl.listing(10, old)], RS_KEY: [wl.listing(11, old_rs, new_rs)],
+               PODS_KEY: [wl.listing(11, wl.pod(new_rs, "a", containers=[wl.container()]))]},
+        watches={DEP_KEY: [[wl.event("MODIFIED", rolling), wl.AfterListed(PODS_KEY), wl.event("MODIFIED", done)]],
+                 ISVC_KEY: [[wl.AfterListed(PODS_KEY), wl.event("MODIFIED", obj(conditions=READY_TRUE))]]})
+    c = check(obj())
+    out = Waiter(cluster, 30).run([c], seeds={c.source.key: obj()})
+    assert out["stages"][0]["message"] == "Ready=True; Deployment m-predictor: 1/1 available with spec hash %s" % HASH
+    assert ISVC_KEY not in cluster.listed, "the apply's answer seeds the watch"
+    assert [cluster.count(cluster.listed, k) for k in (DEP_KEY, RS_KEY, PODS_KEY)] == [1, 1, 1]
+
+
+def test_waiter_reads_no_pods_when_our_spec_is_already_rolled_out(wl, scripted):
+    cluster = scripted(lists={DEP_KEY: [wl.listing(10, predictor(wl))]})
+    c = check(obj(conditions=READY_TRUE), changed=False)
+    out = Waiter(cluster, 30).run([c], seeds={c.source.key: obj(conditions=READY_TRUE)})
+    assert out["stages"][0]["state"] == READY and cluster.listed == [DEP_KEY]
+
+
+def test_waiter_fails_fast_on_the_new_pods_crash(wl, scripted):
+    rolling = predictor(wl, generation=3, observed=3, updated=1, available=0, total=2)
+    old_rs, new_rs = wl.replicaset(rolling, "1", "old"), wl.replicaset(rolling, "2", "new")
+    crash = wl.container(waiting="CrashLoopBackOff", last={"exitCode": 3, "reason": "Error", "message": "bad model"})
+    cluster = scripted(lists={DEP_KEY: [wl.listing(10, rolling)], RS_KEY: [wl.listing(11, old_rs, new_rs)],
+                              PODS_KEY: [wl.listing(11, wl.pod(old_rs, "a", containers=[wl.container()]),
+                                                    wl.pod(new_rs, "b", containers=[wl.container()]))]},
+                       watches={PODS_KEY: [[wl.event("MODIFIED", wl.pod(new_rs, "b", containers=[crash]))]]})
+    c = check(obj())
+    with pytest.raises(WaitFailed) as e:
+        Waiter(cluster, 30).run([c], seeds={c.source.key: obj(conditions=READY_TRUE)})
+    assert str(e.value) == ("InferenceService ns/m failed: Deployment m-predictor: pod m-predictor-new-b (ReplicaSet "
+                            "m-predictor-new): container main is in CrashLoopBackOff: exit code 3 (Error): bad model")
