@@ -25,8 +25,8 @@ description:
     C(ProgressDeadlineExceeded); and when a pod of the current ReplicaSet is in C(CrashLoopBackOff) (exit code and
     message), was C(OOMKilled), failed its second image pull back-off, or asks for more of a resource than any node
     has (this one needs C(list) on nodes).
-  - KServe's own C(BlockedByFailedLoad) is not used: KServe takes it from the first pod it lists, which can be an old
-    one during a rollout.
+  - KServe's own C(BlockedByFailedLoad) is not used, because KServe takes it from the first pod it lists, which can be
+    an old one during a rollout.
   - A timeout says what was still missing, for example which spec hash the Deployment still carries, with the pods'
     reasons and recent Warning events (such as KServe's C(InternalError) when it cannot update the Deployment).
   - In Knative (Serverless) mode there is no Deployment to carry the hash; the wait then takes KServe's C(Ready)

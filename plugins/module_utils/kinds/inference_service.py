@@ -18,7 +18,7 @@ from ansible_collections.edgeai.serving.plugins.module_utils.kinds.objects impor
 from ansible_collections.edgeai.serving.plugins.module_utils.k8s.errors import InvalidInput
 from ansible_collections.edgeai.serving.plugins.module_utils.kinds.kind import KindSpec
 from ansible_collections.edgeai.serving.plugins.module_utils.k8s.readiness import (
-    FAILED, PENDING, READY, Check, StatusFreshness, Verdict, condition, describe_condition, is_true)
+    FAILED, PENDING, READY, Check, StatusFreshness, Verdict, describe_condition, is_true)
 from ansible_collections.edgeai.serving.plugins.module_utils.k8s.rollout import Rollout
 from ansible_collections.edgeai.serving.plugins.module_utils.k8s.view import Source
 

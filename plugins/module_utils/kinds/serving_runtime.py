@@ -16,16 +16,21 @@ from ansible_collections.edgeai.serving.plugins.module_utils.k8s.input_checks im
 from ansible_collections.edgeai.serving.plugins.module_utils.kinds.objects import compact, definition_spec, merge
 from ansible_collections.edgeai.serving.plugins.module_utils.k8s.errors import InvalidInput
 from ansible_collections.edgeai.serving.plugins.module_utils.kinds.kind import KindSpec
-
-import yaml
-
 from ansible_collections.edgeai.serving.plugins.module_utils.k8s.apply import SERVER_METADATA
+
+try:
+    import yaml
+    YAML_IMPORT_ERROR = None
+except ImportError as e:  # pragma: no cover - PyYAML comes with ansible-core on the controller, not always on targets
+    YAML_IMPORT_ERROR = e
 
 # What a copy must not carry over from the source object besides what the server writes.
 NOT_COPIED = SERVER_METADATA + ("namespace", "ownerReferences", "name")
 
 
 def load_src(path):
+    if YAML_IMPORT_ERROR:
+        raise InvalidInput("src", "reading a YAML file needs PyYAML on the host that runs the module: %s" % YAML_IMPORT_ERROR)
     try:
         with open(path) as f:
             docs = [d for d in yaml.safe_load_all(f) if d is not None]

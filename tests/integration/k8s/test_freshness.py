@@ -100,8 +100,9 @@ def test_unchanged_reapply_proves_the_same_rollout(api, namespace, module):
 def test_crashing_new_version_fails_with_the_new_pods_reason(api, namespace, module):
     runtime(api, namespace)
     assert not module("inference_service", isvc_args(namespace))["failed"]
-    out = module("inference_service", isvc_args(namespace, storage_uri="oci://quay.io/test/m:2",
-                                                 definition={"spec": {"predictor": CRASH}}, wait_timeout=240))
+    args = isvc_args(namespace, storage_uri="oci://quay.io/test/m:2", definition={"spec": {"predictor": CRASH}},
+                     wait_timeout=240)
+    out = module("inference_service", args)
     assert out["failed"]
     assert "CrashLoopBackOff: exit code 3 (Error): cannot open /mnt/models/2/model.xml" in out["msg"], out["msg"]
     assert "timed out" not in out["msg"]

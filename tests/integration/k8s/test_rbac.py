@@ -129,7 +129,7 @@ def test_every_rule_of_the_documented_role_is_needed(api, cluster):
 def bind_when_ready(api, namespace, role):
     """bind(), once the namespace's default ServiceAccount (needed by pod admission) exists."""
     core = client.CoreV1Api(api)
-    for _ in range(100):
+    for _attempt in range(100):
         if any(sa.metadata.name == "default" for sa in core.list_namespaced_service_account(namespace).items):
             break
         time.sleep(0.2)
