@@ -7,7 +7,7 @@ DOCUMENTATION = r"""
 ---
 module: llm_request
 short_description: Check a large language model over the OpenAI-compatible API (vLLM, KServe)
-version_added: "0.2.0"
+version_added: "0.1.0"
 description:
   - Health gate for a served LLM. Waits until C(<base_path>/models) answers and fails unless it lists O(model).
   - Optionally sends one completion (O(api=completion)) or chat completion (O(api=chat)) and checks the answer:
