@@ -11,6 +11,14 @@ class ModuleDocFragment(object):
     # Matches CLIENT_ARGUMENT_SPEC in plugins/module_utils/inference/http.py and
     # LOAD_ARGUMENT_SPEC in plugins/module_utils/inference/latency.py.
     DOCUMENTATION = r"""
+attributes:
+  check_mode:
+    support: full
+    details: The module only reads from the server (readiness, metadata and inference requests), so it runs the same in check mode.
+  diff_mode:
+    support: none
+  platform:
+    platforms: posix
 options:
   url:
     description:

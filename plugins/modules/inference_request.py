@@ -25,14 +25,6 @@ author:
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - edgeai.serving.inference_client
-attributes:
-  check_mode:
-    support: full
-    details: The module only sends read-only checks and inference requests, so it runs the same in check mode.
-  diff_mode:
-    support: none
-  platform:
-    platforms: posix
 options:
   inputs:
     description:
@@ -289,13 +281,8 @@ metrics:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.edgeai.serving.plugins.module_utils.inference.checks import CheckFailed, check_options, run_checks
-from ansible_collections.edgeai.serving.plugins.module_utils.inference.http import (
-    CLIENT_ARGUMENT_SPEC,
-    InferenceClient,
-    InferenceHTTPError,
-)
-from ansible_collections.edgeai.serving.plugins.module_utils.inference.inputs import InputSpecError
+from ansible_collections.edgeai.serving.plugins.module_utils.inference.checks import check_options, run_checks, run_module_checks
+from ansible_collections.edgeai.serving.plugins.module_utils.inference.http import CLIENT_ARGUMENT_SPEC
 from ansible_collections.edgeai.serving.plugins.module_utils.inference.latency import LOAD_ARGUMENT_SPEC
 from ansible_collections.edgeai.serving.plugins.module_utils.inference.protocol import DATATYPES
 
@@ -329,18 +316,7 @@ def main():
         required_by={"class_output": "expected_class"},
         supports_check_mode=True,
     )
-    params = module.params
-    try:
-        tensors = check_options(params)
-    except InputSpecError as exc:
-        module.fail_json(msg=str(exc))
-    try:
-        client = InferenceClient.from_params(params)
-        module.exit_json(**run_checks(client, params, tensors))
-    except InferenceHTTPError as exc:
-        module.fail_json(msg=str(exc))
-    except CheckFailed as exc:
-        module.fail_json(msg=str(exc), **exc.result)
+    run_module_checks(module, check_options, run_checks)
 
 
 if __name__ == "__main__":

@@ -24,14 +24,6 @@ author:
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - edgeai.serving.inference_client
-attributes:
-  check_mode:
-    support: full
-    details: The module only lists models and sends completion requests, so it runs the same in check mode.
-  diff_mode:
-    support: none
-  platform:
-    platforms: posix
 options:
   base_path:
     description:
@@ -206,13 +198,8 @@ load:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.edgeai.serving.plugins.module_utils.inference.checks import CheckFailed
-from ansible_collections.edgeai.serving.plugins.module_utils.inference.http import (
-    CLIENT_ARGUMENT_SPEC,
-    InferenceClient,
-    InferenceHTTPError,
-)
-from ansible_collections.edgeai.serving.plugins.module_utils.inference.inputs import InputSpecError
+from ansible_collections.edgeai.serving.plugins.module_utils.inference.checks import run_module_checks
+from ansible_collections.edgeai.serving.plugins.module_utils.inference.http import CLIENT_ARGUMENT_SPEC
 from ansible_collections.edgeai.serving.plugins.module_utils.inference.latency import LOAD_ARGUMENT_SPEC
 from ansible_collections.edgeai.serving.plugins.module_utils.inference.openai_api import check_llm_options, run_llm_checks
 
@@ -240,18 +227,8 @@ def main():
         mutually_exclusive=[("prompt", "messages")],
         supports_check_mode=True,
     )
-    params = module.params
-    try:
-        check_llm_options(params)
-    except InputSpecError as exc:
-        module.fail_json(msg=str(exc))
-    try:
-        client = InferenceClient.from_params(params)
-        module.exit_json(**run_llm_checks(client, params))
-    except InferenceHTTPError as exc:
-        module.fail_json(msg=str(exc))
-    except CheckFailed as exc:
-        module.fail_json(msg=str(exc), **exc.result)
+    # check_llm_options returns nothing for run_llm_checks to take.
+    run_module_checks(module, check_llm_options, lambda client, params, dummy: run_llm_checks(client, params))
 
 
 if __name__ == "__main__":

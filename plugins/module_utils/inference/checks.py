@@ -12,7 +12,7 @@ import time
 import urllib.parse
 
 from ansible_collections.edgeai.serving.plugins.module_utils.inference.classes import expected_class_error, rank
-from ansible_collections.edgeai.serving.plugins.module_utils.inference.http import InferenceHTTPError
+from ansible_collections.edgeai.serving.plugins.module_utils.inference.http import InferenceClient, InferenceHTTPError
 from ansible_collections.edgeai.serving.plugins.module_utils.inference.inputs import (
     InputSpecError,
     build_tensors,
@@ -37,6 +37,22 @@ class CheckFailed(Exception):
     def __init__(self, message, result):
         super().__init__(message)
         self.result = result
+
+
+def run_module_checks(module, check, run):
+    """``main`` of the inference modules: ``check(params)`` names bad input before any request, then
+    ``run(client, params, checked)`` gets what ``check`` returned; the module exits with its result."""
+    try:
+        checked = check(module.params)
+    except InputSpecError as exc:
+        module.fail_json(msg=str(exc))
+    try:
+        client = InferenceClient.from_params(module.params)
+        module.exit_json(**run(client, module.params, checked))
+    except InferenceHTTPError as exc:
+        module.fail_json(msg=str(exc))
+    except CheckFailed as exc:
+        module.fail_json(msg=str(exc), **exc.result)
 
 
 def check_common_options(options):

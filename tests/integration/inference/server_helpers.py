@@ -1,6 +1,18 @@
 """Pieces the test model servers share, whatever KServe version runs them."""
 
+import argparse
+
 from fastapi.responses import JSONResponse
+
+
+def server_arguments():
+    """--port, and optionally --certfile/--keyfile (HTTPS) and --token."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--certfile")
+    parser.add_argument("--keyfile")
+    parser.add_argument("--token")
+    return parser.parse_args()
 
 
 def require_bearer_token(app, token):

@@ -14,7 +14,6 @@ With ``--token`` every route wants that bearer token; with ``--certfile`` and
 ``--keyfile`` it serves HTTPS. It binds 127.0.0.1 only.
 """
 
-import argparse
 import asyncio
 import time
 import uuid
@@ -34,7 +33,7 @@ from kserve.protocol.rest.openai.types import (
     CompletionUsage,
 )
 from kserve.protocol.rest.server import RESTServer
-from server_helpers import require_bearer_token
+from server_helpers import require_bearer_token, server_arguments
 
 PREFILL_S = 0.02
 PER_TOKEN_S = 0.005
@@ -121,12 +120,7 @@ class ReverseWordsModel(OpenAIModel):
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--port", type=int, required=True)
-    parser.add_argument("--certfile")
-    parser.add_argument("--keyfile")
-    parser.add_argument("--token")
-    args = parser.parse_args()
+    args = server_arguments()
 
     if args.certfile:
         LoopbackRESTServer.tls = (args.certfile, args.keyfile)

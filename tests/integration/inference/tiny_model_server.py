@@ -21,7 +21,6 @@ peer.  With ``--token`` every route wants that bearer token, as behind an
 auth proxy.  KServe binds 0.0.0.0 by default; this script binds 127.0.0.1 only.
 """
 
-import argparse
 import itertools
 import uuid
 
@@ -32,7 +31,7 @@ from fastapi.responses import JSONResponse
 from kserve.errors import InferenceError, InvalidInput
 from kserve.protocol.infer_type import InferInput, InferOutput, InferResponse
 from kserve.protocol.rest.server import RESTServer
-from server_helpers import require_bearer_token
+from server_helpers import require_bearer_token, server_arguments
 from tiny_models import color_probabilities, linear_scores, seed004_scores
 
 
@@ -183,12 +182,7 @@ def add_ovms_v1_routes(app, models):
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--port", type=int, required=True)
-    parser.add_argument("--certfile")
-    parser.add_argument("--keyfile")
-    parser.add_argument("--token")
-    args = parser.parse_args()
+    args = server_arguments()
 
     kserve.model_server.RESTServer = LoopbackRESTServer
     InferInput.set_data_from_numpy = _keep_bytes_inputs_binary
