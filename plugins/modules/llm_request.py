@@ -10,10 +10,10 @@ short_description: Check a large language model over the OpenAI-compatible API (
 version_added: "0.1.0"
 description:
   - Health gate for a served LLM. Waits until C(<base_path>/models) answers and fails unless it lists O(model).
-  - Optionally sends one completion (O(api=completion)) or chat completion (O(api=chat)) and checks the answer:
-    an expected substring or regular expression, the finish reason, and that no more than O(max_tokens) tokens came back.
-  - With O(stream=true) the answer is read as server-sent events and timed: time to first token and output tokens
-    per second.
+  - Optionally sends one completion (O(api=completion)) or chat completion (O(api=chat)) and checks the answer
+    against an expected substring or regular expression, the finish reason, and that no more than O(max_tokens) tokens came back.
+  - With O(stream=true) the answer is read as server-sent events and timed, giving the time to first token and
+    the output tokens per second.
   - Optionally sends a bounded number of streaming requests at a given concurrency and reports percentiles of the time
     to first token and of the total latency, and the error count.
   - The module only reads from the server and never reports a change.
@@ -186,8 +186,8 @@ stream:
       type: float
 load:
   description:
-    - Result of the load run, with the keys of the C(load) result of M(edgeai.serving.inference_request):
-      total latency in C(p50_ms), C(p95_ms), C(p99_ms), C(min_ms), C(max_ms),
+    - Result of the load run, with the keys of the C(load) result of M(edgeai.serving.inference_request),
+      that is total latency in C(p50_ms), C(p95_ms), C(p99_ms), C(min_ms), C(max_ms),
       and C(sent), C(succeeded), C(errors), C(first_error), C(duration_s), C(throughput_rps).
     - C(ttft) holds the same percentile keys for the time to first token.
   returned: when O(load) is set
