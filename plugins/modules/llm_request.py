@@ -86,8 +86,8 @@ options:
       - Fail unless the answer's finish reason is this, for example V(stop) or V(length).
     type: str
 notes:
-  - O(load) requests always stream, so that RV(load.ttft) can be measured; their answers are not checked, but an
-    HTTP failure, a broken stream or a stream without text counts as an error.
+  - O(load) requests always stream, so that the time to first token of RV(load) can be measured; their answers
+    are not checked, but an HTTP failure, a broken stream or a stream without text counts as an error.
   - Failures say what went wrong, for example C(Connection refused), the TLS verification error,
     the HTTP status with the server's own error text, or the answer that did not match.
 seealso:
@@ -214,7 +214,7 @@ def main():
             role=dict(type="str", required=True),
             content=dict(type="str", required=True),
         )),
-        max_tokens=dict(type="int", default=16),
+        max_tokens=dict(type="int", default=16, no_log=False),
         temperature=dict(type="float", default=0),
         stream=dict(type="bool", default=False),
         expected_text=dict(type="str"),

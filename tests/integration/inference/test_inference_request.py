@@ -238,7 +238,6 @@ def test_unreadable_ca_cert_is_named(run_module, tls_model_server, tmp_path):
     assert result["msg"].startswith("ca_cert: cannot load %s" % bogus)
 
 
-
 # How each server describes seed004's input "0": KServe's stand-in as OVMS does,
 # Triton as its model config says.
 SEED004_METADATA = {

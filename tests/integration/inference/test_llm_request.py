@@ -121,10 +121,10 @@ def test_load_percentiles_of_ttft_and_latency(run_llm):
                           "load": {"requests": 30, "concurrency": 3, "max_duration": 120}}, check=True)
     assert rc == 0, result
     load, ttft = result["load"], result["load"]["ttft"]
+    figures = (load["sent"], load["concurrency"], ttft["p50_ms"], ttft["p95_ms"], ttft["p99_ms"],
+               load["p50_ms"], load["p95_ms"], load["p99_ms"])
     print("\nllm load over %d requests at concurrency %d: ttft p50/p95/p99 %.1f/%.1f/%.1f ms, "
-          "latency p50/p95/p99 %.1f/%.1f/%.1f ms" % (load["sent"], load["concurrency"], ttft["p50_ms"],
-                                                       ttft["p95_ms"], ttft["p99_ms"], load["p50_ms"],
-                                                       load["p95_ms"], load["p99_ms"]))
+          "latency p50/p95/p99 %.1f/%.1f/%.1f ms" % figures)
     assert (load["sent"], load["succeeded"], load["errors"]) == (30, 30, 0)
     assert 0 < ttft["min_ms"] <= ttft["p50_ms"] <= ttft["p95_ms"] <= ttft["p99_ms"] <= ttft["max_ms"]
     assert 0 < load["min_ms"] <= load["p50_ms"] <= load["p95_ms"] <= load["p99_ms"] <= load["max_ms"]

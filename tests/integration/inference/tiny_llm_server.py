@@ -42,14 +42,13 @@ PER_TOKEN_S = 0.005
 class LoopbackRESTServer(RESTServer):
     """KServe 0.14's REST server, bound to loopback, optionally with TLS."""
 
-    tls = None
+    certfile = keyfile = None
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         config = self._server.config
         config.host = "127.0.0.1"
-        if self.tls:
-            config.ssl_certfile, config.ssl_keyfile = self.tls
+        config.ssl_certfile, config.ssl_keyfile = self.certfile, self.keyfile
 
 
 def _content_text(content):
@@ -122,8 +121,7 @@ class ReverseWordsModel(OpenAIModel):
 def main():
     args = server_arguments()
 
-    if args.certfile:
-        LoopbackRESTServer.tls = (args.certfile, args.keyfile)
+    LoopbackRESTServer.certfile, LoopbackRESTServer.keyfile = args.certfile, args.keyfile
     kserve.model_server.RESTServer = LoopbackRESTServer
     if args.token:
         require_bearer_token(kserve.model_server.app, args.token)

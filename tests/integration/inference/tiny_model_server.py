@@ -35,7 +35,6 @@ from server_helpers import require_bearer_token, server_arguments
 from tiny_models import color_probabilities, linear_scores, seed004_scores
 
 
-
 _set_input_data = InferInput.set_data_from_numpy
 
 

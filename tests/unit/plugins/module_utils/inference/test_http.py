@@ -1,5 +1,5 @@
-import http.server
 import io
+import re
 import socket
 import threading
 import urllib.error
@@ -39,38 +39,41 @@ def test_connection_refused_is_a_connection_error():
     assert "refused" in str(caught.value)
 
 
-class _SSEHandler(http.server.BaseHTTPRequestHandler):
-    """Answers POST /stream with three server-sent events, chunked; anything else is a 404."""
-
-    def do_POST(self):
-        if self.path != "/stream":
-            body = b'{"error": {"message": "no such route", "type": "NotFound"}}'
-            self.send_response(404)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-            return
-        self.send_response(200)
-        self.send_header("Content-Type", "text/event-stream")
-        self.send_header("Transfer-Encoding", "chunked")
-        self.end_headers()
-        for event in (b"data: one\n\n", b"data: two\n\n", b"data: [DONE]\n\n"):
-            self.wfile.write(b"%x\r\n%s\r\n" % (len(event), event))
-            self.wfile.flush()
-        self.wfile.write(b"0\r\n\r\n")
-
-    def log_message(self, *args):
-        pass
+SSE_REPLY = (b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n"
+             + b"".join(b"%x\r\n%s\r\n" % (len(e), e) for e in (b"data: one\n\n", b"data: two\n\n", b"data: [DONE]\n\n"))
+             + b"0\r\n\r\n")
+NOT_FOUND_BODY = b'{"error": {"message": "no such route", "type": "NotFound"}}'
+NOT_FOUND_REPLY = (b"HTTP/1.1 404 Not Found\r\nContent-Length: %d\r\nConnection: close\r\n\r\n" % len(NOT_FOUND_BODY)
+                   + NOT_FOUND_BODY)
 
 
 @pytest.fixture
 def sse_server():
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _SSEHandler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    """Loopback HTTP: POST /stream gets three server-sent events, chunked; any other path a 404."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(4)
+
+    def serve():
+        while True:
+            try:
+                conn, dummy = listener.accept()
+            except OSError:
+                return
+            with conn:
+                request = b""
+                while b"\r\n\r\n" not in request:
+                    request += conn.recv(4096)
+                head, body = request.split(b"\r\n\r\n", 1)
+                length = int(re.search(rb"(?i)content-length: *(\d+)", head).group(1))
+                while len(body) < length:  # read it all: closing with unread bytes can reset the connection
+                    body += conn.recv(4096)
+                conn.sendall(SSE_REPLY if request.startswith(b"POST /stream ") else NOT_FOUND_REPLY)
+
+    thread = threading.Thread(target=serve, daemon=True)
     thread.start()
-    yield "http://127.0.0.1:%d" % server.server_address[1]
-    server.shutdown()
-    server.server_close()
+    yield "http://127.0.0.1:%d" % listener.getsockname()[1]
+    listener.close()
 
 
 def test_stream_lines_yields_each_line_of_a_chunked_body(sse_server):
