@@ -8,7 +8,7 @@ __metaclass__ = type
 
 
 class ModuleDocFragment(object):
-    # Matches CLIENT_ARGUMENT_SPEC in plugins/module_utils/inference/http.py and
+    # Matches CLIENT_ARGUMENT_SPEC in plugins/module_utils/inference/transport.py and
     # LOAD_ARGUMENT_SPEC in plugins/module_utils/inference/latency.py.
     DOCUMENTATION = r"""
 attributes:

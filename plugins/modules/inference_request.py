@@ -282,7 +282,7 @@ metrics:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.edgeai.serving.plugins.module_utils.inference.checks import check_options, run_checks, run_module_checks
-from ansible_collections.edgeai.serving.plugins.module_utils.inference.http import CLIENT_ARGUMENT_SPEC
+from ansible_collections.edgeai.serving.plugins.module_utils.inference.transport import CLIENT_ARGUMENT_SPEC
 from ansible_collections.edgeai.serving.plugins.module_utils.inference.latency import LOAD_ARGUMENT_SPEC
 from ansible_collections.edgeai.serving.plugins.module_utils.inference.protocol import DATATYPES
 

@@ -199,7 +199,7 @@ load:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.edgeai.serving.plugins.module_utils.inference.checks import run_module_checks
-from ansible_collections.edgeai.serving.plugins.module_utils.inference.http import CLIENT_ARGUMENT_SPEC
+from ansible_collections.edgeai.serving.plugins.module_utils.inference.transport import CLIENT_ARGUMENT_SPEC
 from ansible_collections.edgeai.serving.plugins.module_utils.inference.latency import LOAD_ARGUMENT_SPEC
 from ansible_collections.edgeai.serving.plugins.module_utils.inference.openai_api import check_llm_options, run_llm_checks
 

@@ -12,7 +12,7 @@ import time
 import urllib.parse
 
 from ansible_collections.edgeai.serving.plugins.module_utils.inference.classes import expected_class_error, rank
-from ansible_collections.edgeai.serving.plugins.module_utils.inference.http import InferenceClient, InferenceHTTPError
+from ansible_collections.edgeai.serving.plugins.module_utils.inference.transport import InferenceClient, InferenceHTTPError
 from ansible_collections.edgeai.serving.plugins.module_utils.inference.inputs import (
     InputSpecError,
     build_tensors,

@@ -20,7 +20,7 @@ from ansible_collections.edgeai.serving.plugins.module_utils.inference.checks im
     run_load_gate,
     wait_until_ready,
 )
-from ansible_collections.edgeai.serving.plugins.module_utils.inference.http import InferenceHTTPError
+from ansible_collections.edgeai.serving.plugins.module_utils.inference.transport import InferenceHTTPError
 from ansible_collections.edgeai.serving.plugins.module_utils.inference.inputs import InputSpecError
 from ansible_collections.edgeai.serving.plugins.module_utils.inference.protocol import ProtocolError
 

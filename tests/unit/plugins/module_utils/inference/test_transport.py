@@ -6,7 +6,7 @@ import urllib.error
 
 import pytest
 
-from ansible_collections.edgeai.serving.plugins.module_utils.inference.http import (
+from ansible_collections.edgeai.serving.plugins.module_utils.inference.transport import (
     InferenceClient,
     InferenceHTTPError,
     _server_error_text,
