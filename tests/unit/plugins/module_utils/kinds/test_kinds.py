@@ -4,7 +4,7 @@ import pytest
 
 from ansible_collections.edgeai.serving.plugins.module_utils.kinds import inference_service as isvc
 from ansible_collections.edgeai.serving.plugins.module_utils.kinds import model_server as ms
-from ansible_collections.edgeai.serving.plugins.module_utils.kinds import route as route
+from ansible_collections.edgeai.serving.plugins.module_utils.kinds import route
 from ansible_collections.edgeai.serving.plugins.module_utils.kinds import serving_runtime as sr
 from ansible_collections.edgeai.serving.plugins.module_utils.k8s.errors import InvalidInput
 
