@@ -5,7 +5,7 @@ VENV := $(CACHE)/venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-test.txt | sha256sum | cut -c1-12)
 
-.PHONY: demo test controlplane-up controlplane-down bench
+.PHONY: demo demo-llm test controlplane-up controlplane-down bench
 
 $(STAMP): requirements.txt requirements-test.txt
 	python3 -m venv $(VENV)
@@ -15,6 +15,10 @@ $(STAMP): requirements.txt requirements-test.txt
 
 demo: $(STAMP)
 	bash playbooks/demo/run.sh
+
+# playbooks/serve_llm.yml on the local default: the vLLM runtime, an LLM, a chat completion.
+demo-llm: $(STAMP)
+	bash playbooks/demo/run.sh --llm
 
 test: $(STAMP)
 	bash tests/run-all.sh

@@ -15,7 +15,8 @@ description:
     (for example a JPEG) as a C(BYTES) input through the binary data extension.
     Binary outputs in the response are decoded too.
   - Optionally ranks the outputs (argmax and top-k) and fails unless an expected class comes out.
-  - Optionally sends a bounded number of requests at a given concurrency and reports latency percentiles.
+  - Optionally sends a bounded number of requests (the same inference request) at a given concurrency and reports
+    latency percentiles.
   - Optionally reads the OpenVINO Model Server C(/v1/config) and C(/v1/models/<model>/metadata),
     and scrapes series from the Prometheus C(/metrics) endpoint.
   - The module only reads from the server and never reports a change.
@@ -23,42 +24,8 @@ author:
   - edgeai.serving contributors (@edgeai)
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
-attributes:
-  check_mode:
-    support: full
-    details: The module only sends read-only checks and inference requests, so it runs the same in check mode.
-  diff_mode:
-    support: none
-  platform:
-    platforms: posix
+  - edgeai.serving.inference_client
 options:
-  url:
-    description:
-      - Base URL of the model server REST endpoint, for example V(http://127.0.0.1:8080) or V(https://model.example.com).
-    type: str
-    required: true
-  model:
-    description:
-      - Name of the model as the server knows it.
-    type: str
-    required: true
-  timeout:
-    description:
-      - Seconds to keep retrying the readiness checks before failing.
-      - Connection failures, timeouts, HTTP 404 and HTTP 5xx answers are retried; TLS failures and other errors are not.
-      - V(0) checks once.
-    type: float
-    default: 60
-  poll_interval:
-    description:
-      - Seconds between two readiness attempts.
-    type: float
-    default: 1
-  request_timeout:
-    description:
-      - Timeout in seconds of each HTTP request.
-    type: float
-    default: 10
   inputs:
     description:
       - Input tensors of one inference request.
@@ -136,32 +103,6 @@ options:
     description:
       - Output checked against O(expected_class). Defaults to the first numeric output of the response.
     type: str
-  load:
-    description:
-      - Send the same inference request repeatedly and report latency percentiles in RV(load).
-      - Requests go only to O(url); the count and the duration are bounded.
-    type: dict
-    suboptions:
-      requests:
-        description:
-          - Number of requests to send, at most 10000.
-        type: int
-        required: true
-      concurrency:
-        description:
-          - Number of threads sending requests, at most 32.
-        type: int
-        default: 1
-      max_duration:
-        description:
-          - No new request starts after this many seconds, at most 600.
-        type: float
-        default: 60
-      max_errors:
-        description:
-          - Fail when more requests than this failed.
-        type: int
-        default: 0
   ovms_v1:
     description:
       - Also read the OpenVINO Model Server C(/v1/config) and C(/v1/models/<model>/metadata) endpoints.
@@ -179,33 +120,14 @@ options:
       - Path of the Prometheus metrics endpoint on O(url).
     type: str
     default: /metrics
-  validate_certs:
-    description:
-      - Verify the server's TLS certificate.
-      - Only set to V(false) for a test server you control.
-    type: bool
-    default: true
-  ca_cert:
-    description:
-      - Path of a PEM file with the CA certificates that sign the server certificate.
-    type: path
-    aliases: [ca_path]
-  token:
-    description:
-      - Bearer token sent in the C(Authorization) header, for example for a KServe endpoint behind an auth proxy.
-    type: str
-  use_proxy:
-    description:
-      - Use the proxy set in the C(http_proxy), C(https_proxy) and C(no_proxy) environment variables
-        (set them with the C(environment) keyword).
-    type: bool
-    default: true
 notes:
   - Failures say what went wrong, for example C(Connection refused), the TLS verification error,
     or the HTTP status with the server's own error text.
   - C(BYTES) output elements are returned as text; elements that are not UTF-8 are returned as C(hex:) followed by
     their hexadecimal form.
 seealso:
+  - module: edgeai.serving.llm_request
+    description: The same health gate for LLMs over the OpenAI-compatible API.
   - name: Open Inference Protocol (KServe v2) REST API
     description: The protocol this module speaks.
     link: https://kserve.github.io/website/docs/concepts/architecture/data-plane/v2-protocol
@@ -359,72 +281,42 @@ metrics:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.edgeai.serving.plugins.module_utils.inference.checks import CheckFailed, check_options, run_checks
-from ansible_collections.edgeai.serving.plugins.module_utils.inference.http import InferenceClient, InferenceHTTPError
-from ansible_collections.edgeai.serving.plugins.module_utils.inference.inputs import InputSpecError
+from ansible_collections.edgeai.serving.plugins.module_utils.inference.checks import check_options, run_checks, run_module_checks
+from ansible_collections.edgeai.serving.plugins.module_utils.inference.transport import CLIENT_ARGUMENT_SPEC
+from ansible_collections.edgeai.serving.plugins.module_utils.inference.latency import LOAD_ARGUMENT_SPEC
 from ansible_collections.edgeai.serving.plugins.module_utils.inference.protocol import DATATYPES
 
 
 def main():
+    argument_spec = dict(
+        CLIENT_ARGUMENT_SPEC,
+        inputs=dict(type="list", elements="dict", options=dict(
+            name=dict(type="str", required=True),
+            datatype=dict(type="str", required=True, choices=DATATYPES),
+            shape=dict(type="list", elements="int", required=True),
+            data=dict(type="raw"),
+            file=dict(type="path"),
+            binary_data=dict(type="bool", default=False),
+        ), mutually_exclusive=[("data", "file")], required_one_of=[("data", "file")]),
+        inputs_file=dict(type="path"),
+        outputs=dict(type="list", elements="str"),
+        binary_outputs=dict(type="bool", default=False),
+        top_k=dict(type="int", default=0),
+        labels=dict(type="list", elements="str"),
+        expected_class=dict(type="str"),
+        class_output=dict(type="str"),
+        load=LOAD_ARGUMENT_SPEC,
+        ovms_v1=dict(type="bool", default=False),
+        metrics=dict(type="list", elements="str"),
+        metrics_path=dict(type="str", default="/metrics"),
+    )
     module = AnsibleModule(
-        argument_spec=dict(
-            url=dict(type="str", required=True),
-            model=dict(type="str", required=True),
-            timeout=dict(type="float", default=60),
-            poll_interval=dict(type="float", default=1),
-            request_timeout=dict(type="float", default=10),
-            inputs=dict(type="list", elements="dict", options=dict(
-                name=dict(type="str", required=True),
-                datatype=dict(type="str", required=True, choices=DATATYPES),
-                shape=dict(type="list", elements="int", required=True),
-                data=dict(type="raw"),
-                file=dict(type="path"),
-                binary_data=dict(type="bool", default=False),
-            ), mutually_exclusive=[("data", "file")], required_one_of=[("data", "file")]),
-            inputs_file=dict(type="path"),
-            outputs=dict(type="list", elements="str"),
-            binary_outputs=dict(type="bool", default=False),
-            top_k=dict(type="int", default=0),
-            labels=dict(type="list", elements="str"),
-            expected_class=dict(type="str"),
-            class_output=dict(type="str"),
-            load=dict(type="dict", options=dict(
-                requests=dict(type="int", required=True),
-                concurrency=dict(type="int", default=1),
-                max_duration=dict(type="float", default=60),
-                max_errors=dict(type="int", default=0),
-            )),
-            ovms_v1=dict(type="bool", default=False),
-            metrics=dict(type="list", elements="str"),
-            metrics_path=dict(type="str", default="/metrics"),
-            validate_certs=dict(type="bool", default=True),
-            ca_cert=dict(type="path", aliases=["ca_path"]),
-            token=dict(type="str", no_log=True),
-            use_proxy=dict(type="bool", default=True),
-        ),
+        argument_spec=argument_spec,
         mutually_exclusive=[("inputs", "inputs_file")],
         required_by={"class_output": "expected_class"},
         supports_check_mode=True,
     )
-    params = module.params
-    try:
-        tensors = check_options(params)
-    except InputSpecError as exc:
-        module.fail_json(msg=str(exc))
-    try:
-        client = InferenceClient(
-            params["url"],
-            token=params["token"],
-            ca_cert=params["ca_cert"],
-            validate_certs=params["validate_certs"],
-            timeout=params["request_timeout"],
-            use_proxy=params["use_proxy"],
-        )
-        module.exit_json(**run_checks(client, params, tensors))
-    except InferenceHTTPError as exc:
-        module.fail_json(msg=str(exc))
-    except CheckFailed as exc:
-        module.fail_json(msg=str(exc), **exc.result)
+    run_module_checks(module, check_options, run_checks)
 
 
 if __name__ == "__main__":

@@ -122,6 +122,24 @@ EXAMPLES = r"""
         nvidia.com/gpu: 1
   register: isvc
 
+- name: Serve an LLM on one GPU with MicroShift's vLLM runtime (its OpenAI-compatible API answers on port 8080)
+  edgeai.serving.inference_service:
+    name: granite  # vLLM serves the model under this name (--served-model-name={{.Name}})
+    namespace: ai-demo
+    model_format: vLLM
+    runtime: vllm-cuda-runtime
+    storage_uri: oci://registry.example.com/models/granite-3-8b-instruct-modelcar:1.0
+    offline: true
+    args:
+      - --max-model-len=4096
+      - --gpu-memory-utilization=0.90
+    resources:
+      requests:
+        nvidia.com/gpu: 1
+      limits:
+        nvidia.com/gpu: 1
+    wait_timeout: 1200
+
 - name: Use auth set once for every module of the collection
   module_defaults:
     group/edgeai.serving.k8s:

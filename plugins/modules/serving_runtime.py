@@ -52,6 +52,8 @@ options:
     description:
       - The key of C(images) in O(release_info) whose image replaces the container image placeholder of the same
         name, for example V(ovms-image) or V(vllm-cuda-image). A key that is missing fails and lists those present.
+      - Keys change between releases. V(vllm-image) became V(vllm-cuda-image) in OpenShift AI 2.19, which also added
+        V(vllm-cpu-image); asked for V(vllm-image) on such a release, the error says so and names the new key.
     type: str
   image:
     description:
@@ -102,6 +104,14 @@ EXAMPLES = r"""
     src: /usr/lib/microshift/manifests.d/050-microshift-ai-model-serving-runtimes/ovms-kserve.yaml
     release_info: /usr/share/microshift/release/release-ai-model-serving-x86_64.json
     image_key: ovms-image
+
+- name: Create MicroShift's vLLM runtime (OpenAI-compatible API on port 8080) for an LLM
+  edgeai.serving.serving_runtime:
+    name: vllm-cuda-runtime
+    namespace: ai-demo
+    src: /usr/lib/microshift/manifests.d/050-microshift-ai-model-serving-runtimes/vllm-cuda.yaml
+    release_info: /usr/share/microshift/release/release-ai-model-serving-x86_64.json
+    image_key: vllm-cuda-image
 
 - name: Copy a runtime from the KServe namespace
   edgeai.serving.serving_runtime:

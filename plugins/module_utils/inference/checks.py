@@ -12,7 +12,7 @@ import time
 import urllib.parse
 
 from ansible_collections.edgeai.serving.plugins.module_utils.inference.classes import expected_class_error, rank
-from ansible_collections.edgeai.serving.plugins.module_utils.inference.http import InferenceHTTPError
+from ansible_collections.edgeai.serving.plugins.module_utils.inference.transport import InferenceClient, InferenceHTTPError
 from ansible_collections.edgeai.serving.plugins.module_utils.inference.inputs import (
     InputSpecError,
     build_tensors,
@@ -39,8 +39,24 @@ class CheckFailed(Exception):
         self.result = result
 
 
-def check_options(options):
-    """Return the tensors to send (or None); raise InputSpecError on bad input."""
+def run_module_checks(module, check, run):
+    """``main`` of the inference modules: ``check(params)`` names bad input before any request, then
+    ``run(client, params, checked)`` gets what ``check`` returned; the module exits with its result."""
+    try:
+        checked = check(module.params)
+    except InputSpecError as exc:
+        module.fail_json(msg=str(exc))
+    try:
+        client = InferenceClient.from_params(module.params)
+        module.exit_json(**run(client, module.params, checked))
+    except InferenceHTTPError as exc:
+        module.fail_json(msg=str(exc))
+    except CheckFailed as exc:
+        module.fail_json(msg=str(exc), **exc.result)
+
+
+def check_common_options(options):
+    """The options every inference check shares: url, timings and load bounds."""
     if not options["url"].startswith(("http://", "https://")):
         raise InputSpecError("url: must start with http:// or https://, got %r" % options["url"])
     for name in ("poll_interval", "request_timeout"):
@@ -48,6 +64,16 @@ def check_options(options):
             raise InputSpecError("%s: must be above 0, got %s" % (name, options[name]))
     if options["timeout"] < 0:
         raise InputSpecError("timeout: must be 0 or more, got %s" % options["timeout"])
+    load = options["load"]
+    if load:
+        message = load_options_error(load["requests"], load["concurrency"], load["max_duration"])
+        if message:
+            raise InputSpecError(message)
+
+
+def check_options(options):
+    """Return the tensors to send (or None); raise InputSpecError on bad input."""
+    check_common_options(options)
     tensors = None
     if options["inputs"] is not None:
         tensors = build_tensors(options["inputs"])
@@ -60,11 +86,6 @@ def check_options(options):
         raise InputSpecError("%s: needs inputs or inputs_file to send an inference request" % ", ".join(needs_inference))
     if options["top_k"] < 0:
         raise InputSpecError("top_k: must be 0 or more, got %d" % options["top_k"])
-    load = options["load"]
-    if load:
-        message = load_options_error(load["requests"], load["concurrency"], load["max_duration"])
-        if message:
-            raise InputSpecError(message)
     return tensors
 
 
@@ -75,14 +96,15 @@ def _retryable(exc):
     return exc.kind == "http" and (exc.status == 404 or exc.status >= 500)
 
 
-def wait_until_ready(client, model_path, timeout, interval):
-    """Seconds until server and model are ready; raise the last error after ``timeout``."""
+def wait_until_ready(probe, timeout, interval):
+    """Call ``probe()`` until it passes; return (its result, seconds taken).
+
+    Retryable failures are retried until ``timeout``, then the last one is raised.
+    """
     started = time.monotonic()
     while True:
         try:
-            client.call("GET", "/v2/health/ready")
-            client.call("GET", model_path + "/ready")
-            return round(time.monotonic() - started, 3)
+            return probe(), round(time.monotonic() - started, 3)
         except InferenceHTTPError as exc:
             waited = time.monotonic() - started
             if not _retryable(exc) or waited + interval > timeout:
@@ -94,7 +116,11 @@ def run_checks(client, options, tensors):
     result = {"changed": False}
     model_path = "/v2/models/" + urllib.parse.quote(options["model"], safe="")
     try:
-        result["ready_after_s"] = wait_until_ready(client, model_path, options["timeout"], options["poll_interval"])
+        def probe():
+            client.call("GET", "/v2/health/ready")
+            client.call("GET", model_path + "/ready")
+
+        dummy, result["ready_after_s"] = wait_until_ready(probe, options["timeout"], options["poll_interval"])
         result["model_metadata"] = client.get_json(model_path)
         if tensors is not None:
             _infer(client, model_path + "/infer", options, tensors, result)
@@ -147,6 +173,11 @@ def _load(client, infer_path, body, headers, load, result):
     def send():
         client.call("POST", infer_path, body, headers)
 
+    run_load_gate(send, load, result)
+
+
+def run_load_gate(send, load, result):
+    """Run the ``load`` option's requests into ``result["load"]``; fail past ``max_errors``."""
     result["load"] = run_load(send, load["requests"], load["concurrency"], load["max_duration"])
     if result["load"]["errors"] > load["max_errors"]:
         raise CheckFailed("load: %d of %d requests failed (max_errors %d); first error: %s" % (

@@ -13,6 +13,15 @@ MAX_CONCURRENCY = 32
 MAX_DURATION = 600
 
 
+# Argument spec of the modules' ``load`` option.
+LOAD_ARGUMENT_SPEC = dict(type="dict", options=dict(
+    requests=dict(type="int", required=True),
+    concurrency=dict(type="int", default=1),
+    max_duration=dict(type="float", default=60),
+    max_errors=dict(type="int", default=0),
+))
+
+
 def load_options_error(requests, concurrency, max_duration):
     """Message naming the bad ``load`` field, or None."""
     if not 1 <= requests <= MAX_REQUESTS:
@@ -47,10 +56,12 @@ def run_load(send, requests, concurrency, max_duration):
     """Call ``send()`` ``requests`` times from ``concurrency`` threads.
 
     No new request starts after ``max_duration`` seconds.  An exception from
-    ``send`` counts as an error; the first error's text is kept.
+    ``send`` counts as an error; the first error's text is kept.  ``send`` may
+    return a dict of further timings in milliseconds (such as ``{"ttft": 12.5}``);
+    each key gets its own percentiles in the result.
     """
     lock = threading.Lock()
-    state = {"next": 0, "latencies": [], "errors": 0, "first_error": None}
+    state = {"next": 0, "latencies": [], "errors": 0, "first_error": None, "timings": {}}
     deadline = time.monotonic() + max_duration
 
     def worker():
@@ -61,7 +72,7 @@ def run_load(send, requests, concurrency, max_duration):
                 state["next"] += 1
             started = time.perf_counter()
             try:
-                send()
+                timings = send() or {}
             except Exception as exc:  # any failure of one request is an error count, not a crash
                 with lock:
                     state["errors"] += 1
@@ -70,6 +81,8 @@ def run_load(send, requests, concurrency, max_duration):
             elapsed_ms = (time.perf_counter() - started) * 1000.0
             with lock:
                 state["latencies"].append(elapsed_ms)
+                for key, value in timings.items():
+                    state["timings"].setdefault(key, []).append(value)
 
     started = time.monotonic()
     threads = [threading.Thread(target=worker) for dummy in range(min(concurrency, requests))]
@@ -80,6 +93,8 @@ def run_load(send, requests, concurrency, max_duration):
     duration = time.monotonic() - started
 
     result = summarize(state["latencies"])
+    for key, values in state["timings"].items():
+        result[key] = summarize(values)
     result.update({
         "requests": requests,
         "sent": state["next"],

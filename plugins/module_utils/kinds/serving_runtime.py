@@ -28,6 +28,10 @@ except ImportError as e:  # pragma: no cover - PyYAML comes with ansible-core on
 NOT_COPIED = SERVER_METADATA + ("namespace", "ownerReferences", "name")
 
 
+# Release-info keys that later releases renamed: old key -> (new key, release that renamed it).
+RENAMED_IMAGE_KEYS = {"vllm-image": ("vllm-cuda-image", "OpenShift AI 2.19")}
+
+
 def load_src(path):
     if YAML_IMPORT_ERROR:
         raise InvalidInput("src", "reading a YAML file needs PyYAML on the host that runs the module: %s" % YAML_IMPORT_ERROR)
@@ -64,7 +68,12 @@ def load_images(release_info):
 def substitute_image(runtime, images, image_key):
     """Put the release image in place of the placeholder that equals image_key."""
     if image_key not in images:
-        raise InvalidInput("image_key", "%r is not in release_info images; it has: %s" % (image_key, ", ".join(sorted(images))))
+        message = "%r is not in release_info images; it has: %s" % (image_key, ", ".join(sorted(images)))
+        new_key, release = RENAMED_IMAGE_KEYS.get(image_key, (None, None))
+        if new_key in images:
+            message += " (%r was renamed %r in %s: use image_key: %s, with a runtime file whose image is %s)" % (
+                image_key, new_key, release, new_key, new_key)
+        raise InvalidInput("image_key", message)
     containers = (runtime.get("spec") or {}).get("containers") or []
     hits = [c for c in containers if c.get("image") == image_key]
     if not hits:

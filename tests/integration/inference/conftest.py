@@ -1,6 +1,7 @@
-"""Fixtures for the inference_request tests: a real KServe model server on
-loopback (plain and TLS), TLS material, test images, and a runner that calls
-the module through ``ansible`` exactly as a user would."""
+"""Fixtures for the inference_request and llm_request tests: real model
+servers on loopback (KServe plain and TLS, Triton, and KServe's OpenAI-compatible
+server with a tiny LLM), TLS material, test images, and a runner that calls the
+modules through ``ansible`` exactly as a user would."""
 
 import datetime
 import ipaddress
@@ -28,6 +29,7 @@ HERE = Path(__file__).resolve().parent
 REPO_ROOT = HERE.parents[2]
 SERVER_START_TIMEOUT = 180
 MODULE = "edgeai.serving.inference_request"
+LLM_TOKEN = "llm-test-token"
 
 
 def free_port():
@@ -42,16 +44,20 @@ def closed_port_url():
     return "http://127.0.0.1:%d" % free_port()
 
 
-@pytest.fixture(scope="session")
-def model_server_python():
-    """The model-server venv's python, created by setup_model_server.sh if needed."""
+def server_python(requirements):
+    """The python of a test server's venv, created by setup_model_server.sh if needed."""
     proc = subprocess.run(
-        ["bash", str(HERE / "setup_model_server.sh")],
+        ["bash", str(HERE / "setup_model_server.sh"), requirements],
         stdin=subprocess.DEVNULL, capture_output=True, text=True, check=False,
     )
     if proc.returncode != 0:
-        pytest.fail("setup_model_server.sh failed:\n%s%s" % (proc.stdout, proc.stderr))
+        pytest.fail("setup_model_server.sh %s failed:\n%s%s" % (requirements, proc.stdout, proc.stderr))
     return proc.stdout.strip().splitlines()[-1]
+
+
+@pytest.fixture(scope="session")
+def model_server_python():
+    return server_python("model-server-requirements.txt")
 
 
 # --- TLS material ----------------------------------------------------------
@@ -118,13 +124,18 @@ def tls_files(tmp_path_factory):
 # --- model servers ---------------------------------------------------------
 
 class ModelServer:
-    def __init__(self, python, log_path, tls=None, token=None):
+    """A test server process in its own session; ready once every ``ready_paths`` answers 200."""
+
+    def __init__(self, python, script, log_path, tls=None, token=None, ready_paths=("/v2/health/ready",),
+                 extra_args=(), name="kserve"):
+        self.name = name
         self.port = free_port()
         self.tls = tls
         self.token = token
+        self.ready_paths = ready_paths
         scheme = "https" if tls else "http"
         self.url = "%s://127.0.0.1:%d" % (scheme, self.port)
-        args = [python, str(HERE / "tiny_model_server.py"), "--port", str(self.port)]
+        args = [python, str(HERE / script), "--port", str(self.port)] + list(extra_args)
         if tls:
             args += ["--certfile", tls["cert"], "--keyfile", tls["key"]]
         if token:
@@ -138,27 +149,32 @@ class ModelServer:
     def log_tail(self):
         return Path(self.log_path).read_text(errors="replace")[-4000:]
 
+    def _answers(self, path, context, headers):
+        try:
+            request = urllib.request.Request(self.url + path, headers=headers)
+            with urllib.request.urlopen(request, timeout=2, context=context):
+                return True
+        except (urllib.error.URLError, OSError):
+            return False
+
     def wait_ready(self):
         context = ssl.create_default_context(cafile=self.tls["ca"]) if self.tls else None
         headers = {"Authorization": "Bearer " + self.token} if self.token else {}
         deadline = time.monotonic() + SERVER_START_TIMEOUT
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                pytest.fail("model server exited with %s:\n%s" % (self.process.returncode, self.log_tail()))
-            try:
-                request = urllib.request.Request(self.url + "/v2/health/ready", headers=headers)
-                with urllib.request.urlopen(request, timeout=2, context=context):
-                    return self
-            except (urllib.error.URLError, OSError):
-                time.sleep(0.5)
+                pytest.fail("%s server exited with %s:\n%s" % (self.name, self.process.returncode, self.log_tail()))
+            if all(self._answers(path, context, headers) for path in self.ready_paths):
+                return self
+            time.sleep(0.5)
         self.stop()
-        pytest.fail("model server not ready after %ss:\n%s" % (SERVER_START_TIMEOUT, self.log_tail()))
+        pytest.fail("%s server not ready after %ss:\n%s" % (self.name, SERVER_START_TIMEOUT, self.log_tail()))
 
     def stop(self):
         if self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGTERM)
             try:
-                self.process.wait(timeout=20)
+                self.process.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait()
@@ -166,7 +182,8 @@ class ModelServer:
 
 @pytest.fixture(scope="session")
 def model_server(model_server_python, tmp_path_factory):
-    server = ModelServer(model_server_python, tmp_path_factory.mktemp("server") / "plain.log")
+    server = ModelServer(model_server_python, "tiny_model_server.py",
+                         tmp_path_factory.mktemp("server") / "plain.log")
     yield server.wait_ready()
     server.stop()
 
@@ -174,8 +191,41 @@ def model_server(model_server_python, tmp_path_factory):
 @pytest.fixture(scope="session")
 def tls_model_server(model_server_python, tls_files, tmp_path_factory):
     """HTTPS and a bearer token, like a model behind an authenticating route."""
-    server = ModelServer(model_server_python, tmp_path_factory.mktemp("server") / "tls.log",
-                         tls=tls_files, token="tls-test-token")
+    server = ModelServer(model_server_python, "tiny_model_server.py",
+                         tmp_path_factory.mktemp("server") / "tls.log", tls=tls_files, token="tls-test-token")
+    yield server.wait_ready()
+    server.stop()
+
+
+TRITON_MODELS = ("linear", "color", "flaky", "seed004")
+
+
+@pytest.fixture(scope="session")
+def triton_server(tmp_path_factory):
+    """Triton Inference Server from the nvidia-pytriton wheel, unpatched."""
+    python = server_python("triton-server-requirements.txt")
+    folder = tmp_path_factory.mktemp("triton")
+    server = ModelServer(
+        python, "tiny_triton_server.py", folder / "triton.log", name="triton",
+        ready_paths=["/v2/models/%s/ready" % m for m in TRITON_MODELS],
+        extra_args=["--grpc-port", str(free_port()), "--metrics-port", str(free_port()),
+                    "--workspace", str(folder / "workspace")])
+    yield server.wait_ready()
+    server.stop()
+
+
+@pytest.fixture(scope="session", params=["kserve", "triton"])
+def v2_server(request):
+    """Each v2 test runs against KServe's Python server and against Triton."""
+    return request.getfixturevalue({"kserve": "model_server", "triton": "triton_server"}[request.param])
+
+
+@pytest.fixture(scope="session")
+def llm_server(tls_files, tmp_path_factory):
+    """KServe's OpenAI-compatible endpoints serving tiny_llm_server.py's model, over HTTPS with a token."""
+    python = server_python("llm-server-requirements.txt")
+    server = ModelServer(python, "tiny_llm_server.py", tmp_path_factory.mktemp("llm") / "llm.log", name="llm",
+                         tls=tls_files, token=LLM_TOKEN, ready_paths=["/openai/v1/models"])
     yield server.wait_ready()
     server.stop()
 
@@ -202,6 +252,20 @@ def image_file(tmp_path):
     return make
 
 
+# A solid colour for the seed004 test models (their class 309).
+SEED004_RGB = (144, 208, 176)
+
+
+@pytest.fixture(scope="session")
+def seed004_jpeg(tmp_path_factory):
+    """A solid-colour JPEG, written by Pillow in the Triton server's venv (the test venv has no Pillow)."""
+    path = tmp_path_factory.mktemp("seed004") / "solid.jpg"
+    subprocess.run([server_python("triton-server-requirements.txt"), "-c",
+                    "import sys; from PIL import Image; Image.new('RGB', (224, 224), %r).save(sys.argv[1], quality=95)"
+                    % (SEED004_RGB,), str(path)], check=True)
+    return str(path)
+
+
 # --- running the module the way Ansible does ------------------------------
 
 @pytest.fixture(scope="session")
@@ -215,8 +279,8 @@ def collections_path(tmp_path_factory):
 
 @pytest.fixture
 def run_module(collections_path, tmp_path):
-    """Run the module with ``ansible localhost -m``; return (rc, result dict)."""
-    def run(args, check=False, verbose=False):
+    """Run a module (inference_request by default) with ``ansible localhost -m``; return (rc, result dict)."""
+    def run(args, check=False, verbose=False, module=MODULE):
         tree = tmp_path / "tree"
         env = dict(os.environ)
         env.update({
@@ -230,7 +294,7 @@ def run_module(collections_path, tmp_path):
             os.path.join(os.path.dirname(sys.executable), "ansible"), "localhost",
             "-i", "localhost,", "-c", "local",
             "-e", "ansible_python_interpreter=%s" % sys.executable,
-            "-m", MODULE, "-a", json.dumps(args), "--tree", str(tree),
+            "-m", module, "-a", json.dumps(args), "--tree", str(tree),
         ]
         if check:
             command.append("--check")

@@ -1,4 +1,9 @@
-"""edgeai.serving.inference_request against a real KServe model server."""
+"""edgeai.serving.inference_request against real v2 servers.
+
+Tests that take ``v2_server`` run twice: against KServe's Python server and
+against Triton. The rest use features only the KServe test server has (an
+OVMS v1 stand-in, TLS, a token, a never-ready model, KServe's metric names).
+"""
 
 import json
 
@@ -7,14 +12,23 @@ import pytest
 COLORS = {"red": (230, 20, 10), "green": (15, 220, 30), "blue": (20, 25, 240)}
 LABELS = ["red", "green", "blue"]
 X_INPUT = {"name": "x", "datatype": "FP32", "shape": [1, 3], "data": [[1.0, 2.0, 3.0]]}
+# Each server's own words for a bad request.
+BAD_REQUEST_TEXT = {
+    "kserve": {"name": "expected one input named 'x', got ['y']",
+               "shape": "input 'x' must have shape [N, 3], got [1, 2]"},
+    "triton": {"name": "unexpected inference input 'y' for model 'linear'",
+               "shape": "unexpected shape for input 'x' for model 'linear'. Expected [-1,3], got [1,2]"},
+}
+# The seed004 models' class of conftest.SEED004_RGB: (R//32)*64 + (G//32)*8 + B//32 = 4*64 + 6*8 + 5.
+SEED004_CLASS = 309
 
 
 def outputs_by_name(result):
     return dict((o["name"], o) for o in result["outputs"])
 
 
-def test_ready_and_metadata(run_module, model_server):
-    rc, result = run_module({"url": model_server.url, "model": "linear"})
+def test_ready_and_metadata(run_module, v2_server):
+    rc, result = run_module({"url": v2_server.url, "model": "linear"})
     assert rc == 0, result
     assert result["changed"] is False
     assert result["ready_after_s"] >= 0
@@ -23,8 +37,8 @@ def test_ready_and_metadata(run_module, model_server):
     assert "outputs" not in result
 
 
-def test_json_tensors_and_top_k(run_module, model_server):
-    rc, result = run_module({"url": model_server.url, "model": "linear", "inputs": [X_INPUT], "top_k": 2})
+def test_json_tensors_and_top_k(run_module, v2_server):
+    rc, result = run_module({"url": v2_server.url, "model": "linear", "inputs": [X_INPUT], "top_k": 2})
     assert rc == 0, result
     scores = outputs_by_name(result)["scores"]
     assert scores["shape"] == [1, 4]
@@ -35,9 +49,9 @@ def test_json_tensors_and_top_k(run_module, model_server):
     assert result["latency_ms"] > 0
 
 
-def test_binary_tensors_both_ways(run_module, model_server):
+def test_binary_tensors_both_ways(run_module, v2_server):
     rc, result = run_module({
-        "url": model_server.url, "model": "linear", "binary_outputs": True,
+        "url": v2_server.url, "model": "linear", "binary_outputs": True,
         "inputs": [{"name": "x", "datatype": "FP32", "shape": [2, 3], "binary_data": True,
                     "data": [[1, 2, 3], [3, 2, 1]]}],
     })
@@ -47,11 +61,11 @@ def test_binary_tensors_both_ways(run_module, model_server):
     assert scores["data"] == [1.5, 4.0, 9.0, 6.0, 3.5, 4.0, 3.0, 6.0]
 
 
-def test_inputs_from_request_file(run_module, model_server, tmp_path):
+def test_inputs_from_request_file(run_module, v2_server, tmp_path):
     request = tmp_path / "request.json"
     request.write_text(json.dumps({"inputs": [{"name": "x", "datatype": "FP32", "shape": [1, 3],
                                                "data": [0, 0, 1]}]}))
-    rc, result = run_module({"url": model_server.url, "model": "linear", "inputs_file": str(request),
+    rc, result = run_module({"url": v2_server.url, "model": "linear", "inputs_file": str(request),
                              "expected_class": "2"})
     assert rc == 0, result
     assert outputs_by_name(result)["scores"]["data"] == [0.5, 0.0, 3.0, 1.0]
@@ -59,9 +73,9 @@ def test_inputs_from_request_file(run_module, model_server, tmp_path):
 
 
 @pytest.mark.parametrize("color,binary_outputs", [("red", False), ("green", True), ("blue", False)])
-def test_image_bytes_through_binary_extension(run_module, model_server, image_file, color, binary_outputs):
+def test_image_bytes_through_binary_extension(run_module, v2_server, image_file, color, binary_outputs):
     rc, result = run_module({
-        "url": model_server.url, "model": "color",
+        "url": v2_server.url, "model": "color",
         "inputs": [{"name": "image", "datatype": "BYTES", "shape": [1], "file": image_file(COLORS[color])}],
         "labels": LABELS, "top_k": 3, "expected_class": color, "binary_outputs": binary_outputs,
     })
@@ -73,9 +87,9 @@ def test_image_bytes_through_binary_extension(run_module, model_server, image_fi
     assert "label" not in result["classes"]
 
 
-def test_expected_class_mismatch_fails_with_both_classes(run_module, model_server, image_file):
+def test_expected_class_mismatch_fails_with_both_classes(run_module, v2_server, image_file):
     rc, result = run_module({
-        "url": model_server.url, "model": "color", "labels": LABELS, "expected_class": "blue",
+        "url": v2_server.url, "model": "color", "labels": LABELS, "expected_class": "blue",
         "inputs": [{"name": "image", "datatype": "BYTES", "shape": [1], "file": image_file(COLORS["red"])}],
     })
     assert rc != 0
@@ -91,20 +105,20 @@ def test_model_not_ready_reports_server_text(run_module, model_server):
     assert "Model with name never_ready is not ready." in result["msg"]
 
 
-def test_wrong_input_name_surfaces_400(run_module, model_server):
-    rc, result = run_module({"url": model_server.url, "model": "linear",
+def test_wrong_input_name_surfaces_400(run_module, v2_server):
+    rc, result = run_module({"url": v2_server.url, "model": "linear",
                              "inputs": [dict(X_INPUT, name="y")]})
     assert rc != 0
     assert "HTTP 400" in result["msg"]
-    assert "expected one input named 'x', got ['y']" in result["msg"]
+    assert BAD_REQUEST_TEXT[v2_server.name]["name"] in result["msg"]
 
 
-def test_wrong_shape_surfaces_400(run_module, model_server):
-    rc, result = run_module({"url": model_server.url, "model": "linear",
+def test_wrong_shape_surfaces_400(run_module, v2_server):
+    rc, result = run_module({"url": v2_server.url, "model": "linear",
                              "inputs": [{"name": "x", "datatype": "FP32", "shape": [1, 2], "data": [1, 2]}]})
     assert rc != 0
     assert "HTTP 400" in result["msg"]
-    assert "input 'x' must have shape [N, 3], got [1, 2]" in result["msg"]
+    assert BAD_REQUEST_TEXT[v2_server.name]["shape"] in result["msg"]
 
 
 def test_bad_input_is_rejected_before_any_request(run_module, closed_port_url):
@@ -145,25 +159,25 @@ def test_tls_untrusted_certificate_fails_clearly(run_module, tls_model_server, t
     assert "CERTIFICATE_VERIFY_FAILED" in result["msg"]
 
 
-def test_load_reports_percentiles(run_module, model_server):
-    rc, result = run_module({"url": model_server.url, "model": "linear", "inputs": [X_INPUT],
+def test_load_reports_percentiles(run_module, v2_server):
+    rc, result = run_module({"url": v2_server.url, "model": "linear", "inputs": [X_INPUT],
                              "load": {"requests": 60, "concurrency": 4, "max_duration": 120}})
     assert rc == 0, result
     load = result["load"]
-    print("\nload p50/p95/p99 ms: %.2f / %.2f / %.2f over %d requests at concurrency %d" % (
-        load["p50_ms"], load["p95_ms"], load["p99_ms"], load["sent"], load["concurrency"]))
+    print("\n%s load p50/p95/p99 ms: %.2f / %.2f / %.2f over %d requests at concurrency %d" % (
+        v2_server.name, load["p50_ms"], load["p95_ms"], load["p99_ms"], load["sent"], load["concurrency"]))
     assert (load["sent"], load["succeeded"], load["errors"]) == (60, 60, 0)
     assert 0 < load["min_ms"] <= load["p50_ms"] <= load["p95_ms"] <= load["p99_ms"] <= load["max_ms"]
 
 
-def test_load_errors_fail_the_gate(run_module, model_server):
+def test_load_errors_fail_the_gate(run_module, v2_server):
     # flaky fails its even-numbered requests and only this test calls it: request 1 is
     # the checked inference, requests 2..11 the load, so 5 of the 10 load requests fail.
-    rc, result = run_module({"url": model_server.url, "model": "flaky", "inputs": [X_INPUT],
+    rc, result = run_module({"url": v2_server.url, "model": "flaky", "inputs": [X_INPUT],
                              "load": {"requests": 10, "concurrency": 2, "max_errors": 4}})
     assert rc != 0
     assert result["msg"].startswith("load: 5 of 10 requests failed (max_errors 4); first error: POST ")
-    assert "returned HTTP 500: flaky: request" in result["msg"]
+    assert "returned HTTP 500: " in result["msg"] and "flaky: request " in result["msg"]
     assert (result["load"]["errors"], result["load"]["succeeded"]) == (5, 5)
 
 
@@ -186,8 +200,8 @@ def test_metrics_series_after_inference(run_module, model_server):
     assert result["metrics"]["no_such_metric"] == []
 
 
-def test_check_mode_runs_and_never_changes(run_module, model_server):
-    rc, result = run_module({"url": model_server.url, "model": "linear", "inputs": [X_INPUT]}, check=True)
+def test_check_mode_runs_and_never_changes(run_module, v2_server):
+    rc, result = run_module({"url": v2_server.url, "model": "linear", "inputs": [X_INPUT]}, check=True)
     assert rc == 0, result
     assert result["changed"] is False
     assert outputs_by_name(result)["scores"]["data"] == [1.5, 4.0, 9.0, 6.0]
@@ -222,3 +236,24 @@ def test_unreadable_ca_cert_is_named(run_module, tls_model_server, tmp_path):
     rc, result = run_module({"url": tls_model_server.url, "model": "linear", "ca_cert": str(bogus)})
     assert rc != 0
     assert result["msg"].startswith("ca_cert: cannot load %s" % bogus)
+
+
+# How each server describes seed004's input "0": KServe's stand-in as OVMS does,
+# Triton as its model config says.
+SEED004_METADATA = {
+    "kserve": {"name": "0", "datatype": "FP32", "shape": [1, 224, 224, 3]},
+    "triton": {"name": "0", "datatype": "BYTES", "shape": [1]},
+}
+
+
+def test_seed004_request_shape(run_module, v2_server, seed004_jpeg):
+    # Seed 004's task as written: a JPEG as BYTES [1] in input "0", class by index.
+    rc, result = run_module({
+        "url": v2_server.url, "model": "seed004", "top_k": 1, "expected_class": str(SEED004_CLASS),
+        "inputs": [{"name": "0", "datatype": "BYTES", "shape": [1], "file": seed004_jpeg}],
+    })
+    assert rc == 0, result
+    assert result["model_metadata"]["inputs"] == [SEED004_METADATA[v2_server.name]]
+    scores = outputs_by_name(result)["1463"]
+    assert (scores["datatype"], scores["shape"], len(scores["data"])) == ("FP32", [1, 1000], 1000)
+    assert result["classes"]["1463"]["argmax"] == SEED004_CLASS

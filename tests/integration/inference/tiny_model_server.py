@@ -8,6 +8,10 @@ downloaded:
 * ``color``: one BYTES ``image`` (PNG/JPEG sent with the binary data
   extension); Pillow decodes it and the scores are the mean R, G and B.
 * ``never_ready``: registered, but its health check always says not ready.
+* ``seed004``: seed 004's resnet as OVMS shows it: metadata declares input
+  ``"0"`` FP32 [1, 224, 224, 3], but the request sends a JPEG as BYTES [1];
+  output ``"1463"`` FP32 [1, 1000]. The class is a colour bucket of the mean
+  colour, (R//32)*64 + (G//32)*8 + B//32, as in tiny_triton_server.py.
 * ``flaky``: like ``linear``, but every even-numbered request fails with
   HTTP 500, so a load run sees a known number of errors.
 
@@ -17,8 +21,6 @@ peer.  With ``--token`` every route wants that bearer token, as behind an
 auth proxy.  KServe binds 0.0.0.0 by default; this script binds 127.0.0.1 only.
 """
 
-import argparse
-import io
 import itertools
 import uuid
 
@@ -29,14 +31,8 @@ from fastapi.responses import JSONResponse
 from kserve.errors import InferenceError, InvalidInput
 from kserve.protocol.infer_type import InferInput, InferOutput, InferResponse
 from kserve.protocol.rest.server import RESTServer
-from PIL import Image
-
-WEIGHTS = np.array(
-    [[1.0, 0.0, 0.0, 1.0], [0.0, 2.0, 0.0, 1.0], [0.0, 0.0, 3.0, 1.0]],
-    dtype=np.float32,
-)
-BIAS = np.array([0.5, 0.0, 0.0, 0.0], dtype=np.float32)
-COLORS = ["red", "green", "blue"]
+from server_helpers import require_bearer_token, server_arguments
+from tiny_models import color_probabilities, linear_scores, seed004_scores
 
 
 _set_input_data = InferInput.set_data_from_numpy
@@ -82,7 +78,7 @@ class LinearModel(kserve.Model):
         tensor = _only_input(payload, "x", "FP32")
         if len(tensor.shape) != 2 or tensor.shape[1] != 3:
             raise InvalidInput(f"input 'x' must have shape [N, 3], got {tensor.shape}")
-        scores = tensor.as_numpy().astype(np.float32) @ WEIGHTS + BIAS
+        scores = linear_scores(tensor.as_numpy())
         out = InferOutput("scores", list(scores.shape), "FP32")
         out.set_data_from_numpy(scores, binary_data=payload.use_binary_outputs)
         return InferResponse(payload.id or uuid.uuid4().hex, self.name, [out],
@@ -109,21 +105,36 @@ class ColorModel(kserve.Model):
         if encoded.size != 1:
             raise InvalidInput(f"input 'image' must hold one image, got {encoded.size}")
         try:
-            image = Image.open(io.BytesIO(encoded[0])).convert("RGB")
+            probs, label = color_probabilities(encoded[0])
         except Exception as exc:  # Pillow raises several types for bad data
             raise InvalidInput(f"input 'image' is not a decodable image: {exc}")
-        means = np.asarray(image, dtype=np.float32).reshape(-1, 3).mean(axis=0)
-        probs = (means / max(float(means.sum()), 1.0)).reshape(1, 3)
         binary = payload.use_binary_outputs
         prob_out = InferOutput("probabilities", [1, 3], "FP32")
-        prob_out.set_data_from_numpy(probs.astype(np.float32), binary_data=binary)
+        prob_out.set_data_from_numpy(probs, binary_data=binary)
         label_out = InferOutput("label", [1], "BYTES")
-        label_out.set_data_from_numpy(
-            np.array([COLORS[int(probs.argmax())].encode()], dtype=object),
-            binary_data=binary,
-        )
+        label_out.set_data_from_numpy(np.array([label.encode()], dtype=object), binary_data=binary)
         return InferResponse(payload.id or uuid.uuid4().hex, self.name, [prob_out, label_out],
                              use_binary_outputs=binary)
+
+
+class Seed004Model(kserve.Model):
+    def __init__(self):
+        super().__init__("seed004")
+        self.ready = True
+
+    def get_input_types(self):
+        return [{"name": "0", "datatype": "FP32", "shape": [1, 224, 224, 3]}]
+
+    def get_output_types(self):
+        return [{"name": "1463", "datatype": "FP32", "shape": [1, 1000]}]
+
+    def predict(self, payload, headers=None):
+        tensor = _only_input(payload, "0", "BYTES")
+        scores = seed004_scores(tensor.as_numpy().reshape(-1)[0])
+        out = InferOutput("1463", [1, 1000], "FP32")
+        out.set_data_from_numpy(scores, binary_data=payload.use_binary_outputs)
+        return InferResponse(payload.id or uuid.uuid4().hex, self.name, [out],
+                             use_binary_outputs=payload.use_binary_outputs)
 
 
 class FlakyModel(LinearModel):
@@ -169,26 +180,12 @@ def add_ovms_v1_routes(app, models):
     app.add_api_route("/v1/models/{name}/metadata", metadata, methods=["GET"])
 
 
-def require_bearer_token(app, token):
-    async def check_token(request, call_next):
-        if request.headers.get("authorization") != "Bearer " + token:
-            return JSONResponse({"error": "missing or wrong bearer token"}, status_code=401)
-        return await call_next(request)
-
-    app.middleware("http")(check_token)
-
-
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--port", type=int, required=True)
-    parser.add_argument("--certfile")
-    parser.add_argument("--keyfile")
-    parser.add_argument("--token")
-    args = parser.parse_args()
+    args = server_arguments()
 
     kserve.model_server.RESTServer = LoopbackRESTServer
     InferInput.set_data_from_numpy = _keep_bytes_inputs_binary
-    models = [LinearModel(), ColorModel(), FlakyModel(), NeverReadyModel()]
+    models = [LinearModel(), ColorModel(), Seed004Model(), FlakyModel(), NeverReadyModel()]
     add_ovms_v1_routes(kserve.model_server.app, models)
     if args.token:
         require_bearer_token(kserve.model_server.app, args.token)

@@ -59,3 +59,16 @@ def test_run_load_stops_at_the_time_limit():
     assert result["stopped_by_time_limit"] is True
     assert result["sent"] < 10000
     assert result["succeeded"] == result["sent"]
+
+
+def test_run_load_gives_percentiles_of_the_timings_send_returns():
+    values = iter([40.0, 10.0, 30.0, 20.0])
+    lock = threading.Lock()
+
+    def send():
+        with lock:
+            return {"ttft": next(values)}
+
+    result = run_load(send, requests=4, concurrency=2, max_duration=60)
+    assert result["ttft"] == {"p50_ms": 20.0, "p95_ms": 40.0, "p99_ms": 40.0, "min_ms": 10.0, "max_ms": 40.0}
+    assert result["succeeded"] == 4
