@@ -158,6 +158,14 @@ class Cluster(object):
     def get(self, resource, namespace, name):
         return self.request("GET", resource, namespace, name)
 
+    def read_text(self, resource, namespace, name, subresource, query=None):
+        """A plain-text subresource, such as pods/log."""
+        url = self._url(resource.path(namespace, name, subresource), query)
+        resp = self._send("GET", url, None, None, 30, False)
+        if resp.status >= 300:
+            raise describe(resp.status, resp.data, "get", resource, namespace, name)
+        return resp.data.decode("utf-8", "replace")
+
     def watch(self, resource, namespace, query, timeout):
         """Yield watch events ({'type', 'object'}) until the server ends the stream.
 
