@@ -17,7 +17,8 @@ description:
     is bounded by O(timeout) (C(activeDeadlineSeconds)).
   - The module waits by watch until the Job is C(Complete) or C(Failed), reads the log of its newest pod through
     the API server (C(pods/log)), then deletes the Job unless O(keep) is true.
-  - A failed or timed-out Job fails the module with the Job's reason and the end of the log.
+  - A failed Job, or one still running at O(timeout) (its C(activeDeadlineSeconds), which the Job controller turns
+    into C(DeadlineExceeded)), fails the module with the reason and the end of the log.
   - The Job is created and deleted within the run, so the module reports no change unless O(keep) is true.
     In check mode nothing is created or run.
 author:

@@ -21,6 +21,9 @@ JOB = Resource("batch/v1", "Job", "jobs")
 BACKGROUND = {"apiVersion": "v1", "kind": "DeleteOptions", "propagationPolicy": "Background"}
 # Lines of the log kept in a failure message.
 TAIL_LINES = 20
+# The Job controller marks a Job Failed shortly after its activeDeadlineSeconds; waiting
+# this much longer reports its reason instead of our own timeout.
+DEADLINE_GRACE = 30
 
 
 def job_object(name, namespace, pod_spec, labels, timeout):
@@ -99,7 +102,7 @@ def run(cluster, name, namespace, pod_spec, labels, timeout, container=None, kee
     """Run the Job; return the result dict. ActionFailed when it fails or times out (with what was seen)."""
     body = job_object(name, namespace, pod_spec, labels, timeout)
     container = container or pod_spec["containers"][0].get("name")
-    deadline = time.time() + timeout
+    deadline = time.time() + timeout + DEADLINE_GRACE
     if cluster.get(JOB, namespace, name) is not None:
         cluster.request("DELETE", JOB, namespace, name, body=BACKGROUND)
         _wait_gone(cluster, namespace, name, deadline)
