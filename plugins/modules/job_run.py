@@ -29,6 +29,7 @@ extends_documentation_fragment:
 attributes:
   check_mode:
     support: full
+    details: No Job is created or run.
   diff_mode:
     support: none
   platform:

@@ -21,13 +21,6 @@ author:
 extends_documentation_fragment:
   - edgeai.serving.k8s_auth
   - ansible.builtin.action_common_attributes
-attributes:
-  check_mode:
-    support: full
-  diff_mode:
-    support: none
-  platform:
-    platforms: posix
 options:
   api_version:
     description: API group and version of the kind, for example V(v1), V(apps/v1) or V(batch/v1).
@@ -53,6 +46,14 @@ options:
     type: list
     elements: str
     default: []
+attributes:
+  check_mode:
+    support: full
+    details: Reads as in a normal run; it changes nothing either way.
+  diff_mode:
+    support: none
+  platform:
+    platforms: posix
 """
 
 EXAMPLES = r"""
