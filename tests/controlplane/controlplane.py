@@ -193,6 +193,8 @@ def make_certs(d):
     leaf("apiserver", "kube-apiserver", server=True)
     leaf("admin", "edgeai-admin", orgs=("system:masters",))
     leaf("webhook", "kserve-webhook", server=True)
+    # kwok's kubelet endpoint: kube-apiserver proxies pods/log there and verifies it against the CA.
+    leaf("kwok", "kwok-kubelet", server=True)
     sa = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     write_key(sa, os.path.join(d, "sa.key"))
     with open(os.path.join(d, "sa.pub"), "wb") as f:
@@ -452,7 +454,7 @@ def nodes():
 
 
 def kwok_config(kwok_dir):
-    """kwok's own fast node and pod stages, plus our crash-loop stage (which pod-ready must then skip)."""
+    """kwok's own fast node and pod stages, our crash-loop stage (which pod-ready must then skip), and pod logs."""
     stage = os.path.join(kwok_dir, "kustomize", "stage")
     docs = yaml_files(os.path.join(stage, "node", "fast", "node-initialize.yaml"),
                       os.path.join(stage, "node", "heartbeat", "node-heartbeat.yaml"),
@@ -463,6 +465,10 @@ def kwok_config(kwok_dir):
             doc["spec"]["selector"]["matchExpressions"].append(
                 {"key": '.metadata.labels["edgeai.test/crashloop"]', "operator": "DoesNotExist"})
     docs += yaml_files(os.path.join(HERE, "kwok-stage-pod-crashloop.yaml"))
+    # A container named "vectoradd" logs what NVIDIA's vectorAdd sample prints on a GPU.
+    docs.append({"apiVersion": "kwok.x-k8s.io/v1alpha1", "kind": "ClusterLogs", "metadata": {"name": "vectoradd"},
+                 "spec": {"logs": [{"containers": ["vectoradd"],
+                                    "logsFile": os.path.join(HERE, "kwok-logs", "vectoradd.log")}]}})
     path = os.path.join(STATE_DIR, "kwok.yaml")
     with open(path, "w") as f:
         yaml.safe_dump_all(docs, f)
@@ -531,6 +537,7 @@ def up(_args):
         "--service-cluster-ip-range", "10.96.0.0/16", "--authorization-mode", "Node,RBAC",
         "--allow-privileged", "--enable-priority-and-fairness=false", "--profiling=false",
         "--endpoint-reconciler-type", "none", "--storage-media-type", "application/json",
+        "--kubelet-certificate-authority", c("ca.crt"), "--kubelet-preferred-address-types", "InternalIP",
         # Short watch timeouts make expired and re-established watches part of every run.
         "--min-request-timeout", "60"]
     start_apiserver(state)
@@ -561,7 +568,10 @@ def up(_args):
     spawn(state, "kwok", [b("kwok"), "--kubeconfig", state["kubeconfig"],
                           "--manage-nodes-with-annotation-selector", "kwok.x-k8s.io/node=fake",
                           "--config", kwok_config(kwok_dir), "--server-address", "127.0.0.1:%d" % ports["kwok"],
-                          "--node-ip", "127.0.0.1", "--cidr", "10.244.0.0/16"])
+                          "--node-ip", "127.0.0.1", "--cidr", "10.244.0.0/16",
+                          # Its kubelet endpoint (logs) over TLS, advertised in each node's daemonEndpoints.
+                          "--node-port", str(ports["kwok"]),
+                          "--tls-cert-file", c("kwok.crt"), "--tls-private-key-file", c("kwok.key")])
 
     log("starting the KServe controller")
     webhook_dir = os.path.join(STATE_DIR, "kserve-tmp", "k8s-webhook-server", "serving-certs")

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Create/destroy an isolated test edge host from the cached base rootfs.
 #
-#   instance.sh create NAME [--os rhel9|rhel8|debian12] [--with-repo]
+#   instance.sh create NAME [--os rhel10|rhel9|rhel8|debian12] [--with-repo]
 #   instance.sh vars NAME        # Ansible connection variables (YAML)
 #   instance.sh exec NAME CMD... # run a command inside the host (chroot)
 #   instance.sh destroy NAME
@@ -40,8 +40,9 @@ destroy() {
 write_os() {  # $1 = os flavour
   local os="$1"
   case "$os" in
-    rhel9|rhel8)
-      local ver=9.4 code=Plow; [ "$os" = rhel8 ] && ver=8.10 code=Ootpa
+    rhel10|rhel9|rhel8)
+      local ver=9.4 code=Plow
+      case "$os" in rhel8) ver=8.10 code=Ootpa ;; rhel10) ver=10.0 code=Coughlan ;; esac
       rm -f "$root/etc/debian_version" "$root/usr/lib/os-release"
       echo "Red Hat Enterprise Linux release $ver ($code)" >"$root/etc/redhat-release"
       ln -sf redhat-release "$root/etc/system-release"
@@ -58,7 +59,7 @@ CPE_NAME="cpe:/o:redhat:enterprise_linux:$ver::baseos"
 OS
       echo "${ver%%.*}" >"$root/etc/dnf/vars/releasever" ;;
     debian12) ;;  # leave the Debian identity alone
-    *) echo "unknown --os $os (rhel9|rhel8|debian12)" >&2; exit 2 ;;
+    *) echo "unknown --os $os (rhel10|rhel9|rhel8|debian12)" >&2; exit 2 ;;
   esac
   echo "$os" >"$dir/os"
 }

@@ -3,6 +3,8 @@
 
   k8s_helper.py KUBECONFIG ensure-namespace NAME
   k8s_helper.py KUBECONFIG get-servingruntime NAMESPACE NAME   # JSON on stdout, exit 3 if absent
+  k8s_helper.py KUBECONFIG ensure-node NAME      # a kwok node, Ready, without GPU capacity
+  k8s_helper.py KUBECONFIG delete-node NAME
 """
 import json
 import sys
@@ -38,6 +40,21 @@ def main(argv):
                 return 3
             raise
         print(json.dumps(obj))
+        return 0
+    if cmd in ("ensure-node", "delete-node"):
+        core = client.CoreV1Api(api_client)
+        try:
+            core.delete_node(args[0])
+        except ApiException as exc:
+            if exc.status != 404:
+                raise
+        if cmd == "ensure-node":
+            # Recreated each time: a node left by an earlier run would keep its GPU capacity.
+            cap = {"cpu": "16", "memory": "64Gi", "pods": "110"}
+            core.create_node({"metadata": {"name": args[0], "annotations": {"kwok.x-k8s.io/node": "fake"},
+                                           "labels": {"kubernetes.io/hostname": args[0], "type": "kwok"}},
+                              "status": {"capacity": cap, "allocatable": cap}})
+        print("done")
         return 0
     print("unknown command %s" % cmd, file=sys.stderr)
     return 2

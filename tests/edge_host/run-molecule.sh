@@ -33,11 +33,13 @@ command -v molecule >/dev/null || { log "molecule not found (activate a venv wit
 log "building the test edge host and RPM repo (cached)"
 "$HERE/build.sh" all || { log "build failed"; exit 2; }
 
-# edgeai.serving -> this checkout, without installing anything.
-COLL="$CACHE/collections/ansible_collections/edgeai"
-mkdir -p "$COLL"
-ln -sfn "$ROOT" "$COLL/serving"
-export ANSIBLE_COLLECTIONS_PATH="$CACHE/collections${ANSIBLE_COLLECTIONS_PATH:+:$ANSIBLE_COLLECTIONS_PATH}"
+# edgeai.serving -> this checkout, without installing anything. One link per checkout
+# (hash of its path, as tests/conftest.py does), so worktrees tested at once each test their own code.
+COLLS="$CACHE/collections-$(printf '%s' "$ROOT" | sha256sum | cut -c1-8)"
+mkdir -p "$COLLS/ansible_collections/edgeai"
+ln -sfn "$ROOT" "$COLLS/ansible_collections/edgeai/serving.$$"
+mv -T "$COLLS/ansible_collections/edgeai/serving.$$" "$COLLS/ansible_collections/edgeai/serving"
+export ANSIBLE_COLLECTIONS_PATH="$COLLS${ANSIBLE_COLLECTIONS_PATH:+:$ANSIBLE_COLLECTIONS_PATH}"
 export ANSIBLE_FORCE_COLOR="${ANSIBLE_FORCE_COLOR:-0}" PY_COLORS="${PY_COLORS:-0}" ANSIBLE_NOCOLOR="${ANSIBLE_NOCOLOR:-1}"
 
 cd "$ROOT" || exit 2

@@ -210,14 +210,14 @@ class Cluster(object):
             self.conn.close()
             self.conn = None
 
-    def request(self, method, resource, namespace=None, name=None, subresource=None, query=None, body=None,
+    def request(self, method, resource, namespace=None, name=None, query=None, body=None,
                 content_type="application/json", timeout=30, deadline=None):
         """Send one request; return the decoded JSON body, or None for a 404 of a named object.
 
         Connection failures are retried until `deadline` (time.monotonic(); default:
         RECONNECT_SECONDS from now): every request we send is safe to repeat.
         """
-        path = self._path(resource.path(namespace, name, subresource), query)
+        path = self._path(resource.path(namespace, name), query)
         data = json.dumps(body).encode("utf-8") if body is not None else None
         deadline = deadline or time.monotonic() + RECONNECT_SECONDS
         delay = 0.2
@@ -242,6 +242,13 @@ class Cluster(object):
 
     def get(self, resource, namespace, name):
         return self.request("GET", resource, namespace, name)
+
+    def read_text(self, resource, namespace, name, subresource, query=None):
+        """A plain-text subresource, such as pods/log."""
+        resp = self._send("GET", self._path(resource.path(namespace, name, subresource), query), None, None, 30)
+        if resp.status >= 300:
+            raise describe(resp.status, resp.data, "get", resource, namespace, name)
+        return resp.data.decode("utf-8", "replace")
 
     def watch(self, resource, namespace, query, timeout):
         """Yield watch events ({'type', 'object'}) until the server ends the stream.
