@@ -14,7 +14,7 @@ from ansible.module_utils.six import string_types
 
 from ansible_collections.edgeai.serving.plugins.module_utils.k8s import resources as res
 from ansible_collections.edgeai.serving.plugins.module_utils.k8s.input_checks import check_uri
-from ansible_collections.edgeai.serving.plugins.module_utils.kinds.objects import compact, definition_spec
+from ansible_collections.edgeai.serving.plugins.module_utils.kinds.definition import compact, definition_spec
 from ansible_collections.edgeai.serving.plugins.module_utils.k8s.errors import InvalidInput
 from ansible_collections.edgeai.serving.plugins.module_utils.kinds.kind import KindSpec
 from ansible_collections.edgeai.serving.plugins.module_utils.k8s.readiness import (

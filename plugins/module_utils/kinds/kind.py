@@ -6,7 +6,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.edgeai.serving.plugins.module_utils.kinds.objects import base_object, merge
+from ansible_collections.edgeai.serving.plugins.module_utils.kinds.definition import base_object, merge
 
 
 class KindSpec(object):

@@ -2,7 +2,7 @@ import pytest
 
 from ansible_collections.edgeai.serving.plugins.module_utils.k8s import resources as res
 from ansible_collections.edgeai.serving.plugins.module_utils.k8s.errors import InvalidInput
-from ansible_collections.edgeai.serving.plugins.module_utils.kinds.objects import base_object, compact, merge
+from ansible_collections.edgeai.serving.plugins.module_utils.kinds.definition import base_object, compact, merge
 
 
 def test_merge_is_deep_and_skips_none():
