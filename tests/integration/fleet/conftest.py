@@ -129,6 +129,22 @@ def apply_isvc(kube, namespace, tag, extra=None):
         field_manager="edgeai.serving", _content_type="application/apply-patch+yaml")
 
 
+def retried(call, *args):
+    """Setup calls, retried while another engineer's fault test restarts the API server or the KServe webhook,
+    and while a fresh namespace's default ServiceAccount is not there yet."""
+    from kubernetes.client.rest import ApiException
+    from urllib3.exceptions import HTTPError
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            return call(*args)
+        except (ApiException, HTTPError) as e:
+            if getattr(e, "status", 500) in (400, 404, 409, 422) and "serviceaccount" not in str(e).lower() \
+                    or time.monotonic() > deadline:
+                raise
+            time.sleep(0.5)
+
+
 def isvc(kube, namespace):
     from kubernetes import client
     return client.CustomObjectsApi(kube).get_namespaced_custom_object(
@@ -138,7 +154,7 @@ def isvc(kube, namespace):
 def wait_ready(kube, namespace, timeout=120):
     deadline = time.monotonic() + timeout
     while True:
-        conditions = (isvc(kube, namespace).get("status") or {}).get("conditions") or []
+        conditions = (retried(isvc, kube, namespace).get("status") or {}).get("conditions") or []
         if any(c["type"] == "Ready" and c["status"] == "True" for c in conditions):
             return
         assert time.monotonic() < deadline, "InferenceService %s/%s not ready: %s" % (namespace, MODEL, conditions)
@@ -158,32 +174,20 @@ class Fleet(object):
         core = client.CoreV1Api(kube)
         custom = client.CustomObjectsApi(kube)
         for host, ns in self.namespaces.items():
-            core.create_namespace({"metadata": {"name": ns}})
-            custom.create_namespaced_custom_object("serving.kserve.io", "v1alpha1", ns, "servingruntimes",
-                                                   ovms_runtime(ns))
+            retried(core.create_namespace, {"metadata": {"name": ns}})
+            retried(custom.create_namespaced_custom_object, "serving.kserve.io", "v1alpha1", ns, "servingruntimes",
+                    ovms_runtime(ns))
             with open(standins[host]["target"], "w") as f:
                 json.dump({"namespace": ns, "name": MODEL}, f)
         for ns in self.namespaces.values():
-            self._apply_when_admitted(ns)
+            retried(apply_isvc, kube, ns, "1")
         for ns in self.namespaces.values():
             wait_ready(kube, ns)
-
-    def _apply_when_admitted(self, ns):
-        # A fresh namespace's default ServiceAccount comes a moment after the namespace.
-        from kubernetes.client.rest import ApiException
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                return apply_isvc(self.kube, ns, "1")
-            except ApiException as e:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.3)
 
     def cleanup(self):
         from kubernetes import client
         for ns in self.namespaces.values():
-            client.CoreV1Api(self.kube).delete_namespace(ns)
+            retried(client.CoreV1Api(self.kube).delete_namespace, ns)
 
     def inventory(self, unreachable=False):
         hosts = dict((h, {"ansible_connection": "local", "ansible_python_interpreter": sys.executable,
