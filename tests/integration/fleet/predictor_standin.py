@@ -52,11 +52,11 @@ class FollowingColorModel(tiny.ColorModel):
         return self.versions[tag]
 
     def predict(self, payload, headers=None):
-        kind, _, arg = self._version().partition(":")
+        behaviour = self._version()
         response = super().predict(payload, headers)
-        if kind == "slow":
-            time.sleep(int(arg) / 1000.0)
-        elif kind == "wrong":
+        if behaviour.startswith("slow:"):
+            time.sleep(int(behaviour[len("slow:"):]) / 1000.0)
+        elif behaviour == "wrong":
             probs = response.outputs[0]
             rotated = np.roll(np.asarray(probs.as_numpy(), dtype=np.float32), 1, axis=-1)
             probs.set_data_from_numpy(rotated, binary_data=payload.use_binary_outputs)
