@@ -212,17 +212,16 @@ class Fleet(object):
         extra.update(overrides)
         return extra
 
-    def rollout(self, extra, unreachable=False, collections_path=None, playbook=None):
+    def rollout(self, extra, unreachable=False, check=False):
         """Run the playbook; returns (returncode, console output, report dict or None)."""
         path = str(self.tmp / "extra.json")
         with open(path, "w") as f:
             json.dump(extra, f)
         env = dict(os.environ, K8S_AUTH_KUBECONFIG=self.plane["kubeconfig"], ANSIBLE_NOCOLOR="1",
                    ANSIBLE_FORCE_COLOR="0", NO_PROXY="127.0.0.1,localhost", no_proxy="127.0.0.1,localhost")
-        if collections_path:
-            env["ANSIBLE_COLLECTIONS_PATH"] = collections_path
-        playbook = playbook or os.path.join(REPO, "playbooks", "rollout_model.yml")
-        proc = subprocess.run([ANSIBLE_PLAYBOOK, "-i", self.inventory(unreachable), playbook, "-e", "@" + path],
+        playbook = os.path.join(REPO, "playbooks", "rollout_model.yml")
+        proc = subprocess.run([ANSIBLE_PLAYBOOK, "-i", self.inventory(unreachable), playbook, "-e", "@" + path]
+                              + (["--check"] if check else []),
                               capture_output=True, text=True, env=env, stdin=subprocess.DEVNULL, check=False,
                               timeout=900)
         out = proc.stdout + proc.stderr

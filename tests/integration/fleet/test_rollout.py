@@ -22,6 +22,13 @@ def assert_printed(out, report):
 
 
 def test_good_version_rolls_across_the_fleet_then_rerun_is_at_target(fleet):
+    untouched = resource_versions(fleet)
+    rc, out, report = fleet.rollout(fleet.extra_vars("2"), check=True)
+    assert rc == 0, out[-4000:]
+    assert_printed(out, report)
+    assert [(r["outcome"], r["steps"][1]["state"]) for r in report["hosts"]] == [("would update", "dry-run")] * 3
+    assert resource_versions(fleet) == untouched
+
     rc, out, report = fleet.rollout(fleet.extra_vars("2"))
     assert rc == 0, out[-4000:]
     assert_printed(out, report)
