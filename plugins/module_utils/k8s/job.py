@@ -17,7 +17,6 @@ from ansible_collections.edgeai.serving.plugins.module_utils.k8s.input_checks im
 from ansible_collections.edgeai.serving.plugins.module_utils.k8s.readiness import FAILED, PENDING, READY, Check, Gone, Verdict
 from ansible_collections.edgeai.serving.plugins.module_utils.k8s.resources import POD, Resource
 from ansible_collections.edgeai.serving.plugins.module_utils.k8s.runner import ActionFailed, run_action
-from ansible_collections.edgeai.serving.plugins.module_utils.k8s.view import Source
 from ansible_collections.edgeai.serving.plugins.module_utils.k8s.wait import Waiter, WaitFailed
 
 JOB = Resource("batch/v1", "Job", "jobs")
@@ -76,12 +75,8 @@ class JobEnded(Check):
 
     def __init__(self, namespace, name):
         super(JobEnded, self).__init__(namespace, name)
-        self.source = Source(JOB, namespace, name)
         self.pod_selector = "job-name=%s" % name
         self.ended = None
-
-    def sources(self, view):
-        return [self.source]
 
     def evaluate(self, view, cluster):
         job = view.get(self.source)

@@ -97,6 +97,8 @@ class Check(object):
     def __init__(self, namespace, name):
         self.namespace = namespace
         self.name = name
+        # The object the check is about; the seed of a wait after an apply.
+        self.source = Source(self.resource, namespace, name)
 
     @property
     def target(self):
@@ -104,7 +106,7 @@ class Check(object):
 
     def sources(self, view):
         """The Sources to list and watch, given what has been seen so far."""
-        raise NotImplementedError
+        return [self.source]
 
     def evaluate(self, view, cluster):
         raise NotImplementedError
@@ -114,12 +116,8 @@ class Gone(Check):
     description = "deleted, finalizers included"
 
     def __init__(self, resource, namespace, name):
-        super(Gone, self).__init__(namespace, name)
         self.resource = resource
-        self.source = Source(resource, namespace, name)
-
-    def sources(self, view):
-        return [self.source]
+        super(Gone, self).__init__(namespace, name)
 
     def evaluate(self, view, cluster):
         obj = view.get(self.source)

@@ -20,7 +20,6 @@ from ansible_collections.edgeai.serving.plugins.module_utils.kinds.kind import K
 from ansible_collections.edgeai.serving.plugins.module_utils.k8s.readiness import (
     FAILED, PENDING, READY, Check, StatusFreshness, Verdict, describe_condition, is_true)
 from ansible_collections.edgeai.serving.plugins.module_utils.k8s.rollout import Rollout
-from ansible_collections.edgeai.serving.plugins.module_utils.k8s.view import Source
 
 STORAGE_SCHEMES = ("s3", "gs", "pvc", "file", "http", "https", "hdfs", "webhdfs", "oci", "hf")
 DEPLOYMENT_MODE_ANNOTATION = "serving.kserve.io/deploymentMode"
@@ -160,7 +159,6 @@ class InferenceServiceReady(Check):
 
     def __init__(self, namespace, name, applied, changed, field_manager):
         super(InferenceServiceReady, self).__init__(namespace, name)
-        self.source = Source(res.INFERENCE_SERVICE, namespace, name)
         self.rollout = Rollout(namespace, name + "-predictor")
         self.hash = ((applied or {}).get("metadata", {}).get("annotations") or {}).get(SPEC_HASH)
         self.fresh = StatusFreshness(applied, changed, field_manager)

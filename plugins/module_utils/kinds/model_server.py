@@ -96,7 +96,6 @@ class ModelServerReady(Check):
 
     def __init__(self, namespace, name, applied, changed, field_manager):
         super(ModelServerReady, self).__init__(namespace, name)
-        self.source = Source(res.MODEL_SERVER, namespace, name)
         self.releases = Source(res.SECRET, namespace, selector=helm_release.selector(name))
         self.rollout = Rollout(namespace, service_name(name, (applied or {}).get("spec") or {}))
         self.spec = (applied or {}).get("spec")

@@ -15,7 +15,6 @@ from ansible_collections.edgeai.serving.plugins.module_utils.k8s.errors import I
 from ansible_collections.edgeai.serving.plugins.module_utils.kinds.kind import KindSpec
 from ansible_collections.edgeai.serving.plugins.module_utils.k8s.readiness import (
     FAILED, PENDING, READY, Check, StatusFreshness, Verdict, condition)
-from ansible_collections.edgeai.serving.plugins.module_utils.k8s.view import Source
 
 HOST = re.compile(r"^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
 # Preferred Service port names when the Service has several and none was chosen.
@@ -112,11 +111,7 @@ class RouteAdmitted(Check):
 
     def __init__(self, namespace, name, applied, changed, field_manager):
         super(RouteAdmitted, self).__init__(namespace, name)
-        self.source = Source(res.ROUTE, namespace, name)
         self.fresh = StatusFreshness(applied, changed, field_manager)
-
-    def sources(self, view):
-        return [self.source]
 
     def evaluate(self, view, cluster):
         route = view.get(self.source)
