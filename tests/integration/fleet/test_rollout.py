@@ -87,7 +87,7 @@ def test_too_slow_version_is_rolled_back(fleet):
 def test_version_that_never_gets_ready_is_rolled_back_after_a_fast_failed_wait(fleet):
     canary = assert_canary_rolled_back(fleet, fleet.extra_vars("5", model_rollout_definition=CRASHLOOP),
                                        "cannot load model version 5")
-    assert "BlockedByFailedLoad" in canary["reason"] and "timed out" not in canary["reason"], canary
+    assert "CrashLoopBackOff" in canary["reason"] and "timed out" not in canary["reason"], canary
     assert canary["seconds_to_ready"] is None and canary["steps"][1]["state"] == "failed", canary
     # The crash-looping pods' labels went with the rest of the bad version.
     assert "labels" not in isvc(fleet.kube, fleet.namespaces["edge1"])["spec"]["predictor"]
