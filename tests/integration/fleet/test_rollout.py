@@ -18,8 +18,8 @@ def assert_printed(out, report):
     """The report's table is on the console, one row per host."""
     assert "# Rollout of " in out, out[-3000:]
     for row in report["hosts"]:
-        assert "| %s | %s | %s | %s | %s |" % (row["host"], row["namespace"], row["previous"], row["target"],
-                                             row["outcome"]) in out, out[-3000:]
+        cells = (row["host"], row["namespace"], row["previous"], row["target"], row["outcome"])
+        assert "| %s | %s | %s | %s | %s |" % cells in out, out[-3000:]
 
 
 def test_good_version_rolls_across_the_fleet_then_rerun_is_at_target(fleet):
