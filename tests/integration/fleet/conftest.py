@@ -194,12 +194,13 @@ class Fleet(object):
                           "model_rollout_namespace": ns, "model_rollout_inference_url": self.standins[h]["url"]})
                      for h, ns in self.namespaces.items())
         if unreachable:
-            # Nothing listens on this port, so the connection is refused at once.
-            hosts["edge4"] = {"ansible_host": "127.0.0.1", "ansible_port": free_port(), "ansible_user": "nobody",
-                              "ansible_python_interpreter": "/usr/bin/python3", "model_rollout_namespace": "unused"}
+            # Nothing listens on this port, so the connection is refused at once. "first" makes it the canary.
+            edge4 = {"ansible_host": "127.0.0.1", "ansible_port": free_port(), "ansible_user": "nobody",
+                     "ansible_python_interpreter": "/usr/bin/python3", "model_rollout_namespace": "unused"}
+            hosts = dict([("edge4", edge4)] + list(hosts.items())) if unreachable == "first" else dict(hosts, edge4=edge4)
         path = str(self.tmp / "hosts.yml")
         with open(path, "w") as f:
-            yaml.safe_dump({"all": {"children": {"edge": {"hosts": hosts}}}}, f)
+            yaml.safe_dump({"all": {"children": {"edge": {"hosts": hosts}}}}, f, sort_keys=False)
         return path
 
     def extra_vars(self, tag, **overrides):

@@ -10,7 +10,9 @@ says how that version behaves:
 * ``wrong``: answers a different class (the scores are rotated by one);
 * ``slow:MS``: the right answer, MS milliseconds late.
 
-A tag without a ``--version`` fails every inference with HTTP 500. The file
+A tag without a ``--version`` fails every inference with HTTP 500. Like real
+pods, it keeps serving while the API server restarts (other tests restart it):
+then it serves the version it last saw, which a poll keeps fresh. The file
 given by ``--target`` holds the namespace and name of the InferenceService to
 follow, so one process serves a fresh namespace per test. Runs under the
 model-server venv (setup_model_server.sh), like tiny_model_server.py.
@@ -20,6 +22,7 @@ import argparse
 import json
 import os
 import sys
+import threading
 import time
 
 import kserve
@@ -39,13 +42,35 @@ class FollowingColorModel(tiny.ColorModel):
         self.api = api
         self.target_file = target_file
         self.versions = versions
+        self.last_seen = None
+        threading.Thread(target=self._poll, daemon=True).start()
 
-    def _version(self):
+    def _read(self):
         with open(self.target_file) as f:
             target = json.load(f)
         isvc = self.api.get_namespaced_custom_object(
-            "serving.kserve.io", "v1beta1", target["namespace"], "inferenceservices", target["name"])
-        uri = isvc["spec"]["predictor"]["model"]["storageUri"]
+            "serving.kserve.io", "v1beta1", target["namespace"], "inferenceservices", target["name"],
+            _request_timeout=5)
+        self.last_seen = (target, isvc["spec"]["predictor"]["model"]["storageUri"])
+        return self.last_seen[1]
+
+    def _poll(self):
+        while True:
+            try:
+                self._read()
+            except Exception:  # noqa: BLE001 - the API server is away or the target not created yet
+                pass
+            time.sleep(0.2)
+
+    def _version(self):
+        try:
+            uri = self._read()
+        except Exception:  # noqa: BLE001 - serve what was last seen, as pods do without the API server
+            with open(self.target_file) as f:
+                target = json.load(f)
+            if not self.last_seen or self.last_seen[0] != target:
+                raise
+            uri = self.last_seen[1]
         tag = uri.rsplit(":", 1)[-1]
         if tag not in self.versions:
             raise InferenceError("stand-in: no behaviour for version %r (%s)" % (tag, uri))

@@ -80,7 +80,7 @@ def test_runner_job_with_survey_vars_and_bearer_token_credential(fleet):
     artifacts = pdd / "artifacts" / "job1"
     assert (artifacts / "status").read_text() == "successful", proc.stdout[-5000:]
     assert (artifacts / "rc").read_text() == "0"
-    assert "# Rollout of %s/color" % namespace in proc.stdout
+    assert "| edge1 | %s | color-modelcar:1 | color-modelcar:2 | updated |" % namespace in proc.stdout
 
     events = [json.loads((artifacts / "job_events" / name).read_text())
               for name in sorted(os.listdir(str(artifacts / "job_events")))]

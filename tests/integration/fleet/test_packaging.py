@@ -78,7 +78,7 @@ def test_galaxy_artifact_installs_and_its_playbooks_serve_and_roll_out(plane, ku
                    "-e", "model_rollout_gate_labels=red,green,blue", "-e", "model_rollout_gate_expected_class=red",
                    "-e", "model_rollout_gate_requests=5", "-e", "model_rollout_report_dir=%s" % (tmp_path / "report")],
                   env)
-        assert "| edge1 | color-modelcar:1 | color-modelcar:2 | updated |" in out, out[-3000:]
+        assert "| edge1 | %s | color-modelcar:1 | color-modelcar:2 | updated |" % namespace in out, out[-3000:]
         assert isvc(kube, namespace)["spec"]["predictor"]["model"]["storageUri"] == IMAGE % "2"
     finally:
         retried(client.CoreV1Api(kube).delete_namespace, namespace)

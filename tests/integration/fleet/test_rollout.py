@@ -18,7 +18,8 @@ def assert_printed(out, report):
     """The report's table is on the console, one row per host."""
     assert "# Rollout of " in out, out[-3000:]
     for row in report["hosts"]:
-        assert "| %s | %s | %s | %s |" % (row["host"], row["previous"], row["target"], row["outcome"]) in out, out[-3000:]
+        cells = (row["host"], row["namespace"], row["previous"], row["target"], row["outcome"])
+        assert "| %s | %s | %s | %s | %s |" % cells in out, out[-3000:]
 
 
 def test_good_version_rolls_across_the_fleet_then_rerun_is_at_target(fleet):
@@ -100,8 +101,18 @@ def test_unreachable_host_is_reported_and_the_report_still_written(fleet):
     assert_printed(out, report)
     rows = fleet.rows(report)
     assert rows["edge4"]["outcome"] == "unreachable" and "Connection refused" in rows["edge4"]["reason"], rows
-    assert [rows[h]["outcome"] for h in HOSTS] == ["updated"] * 3, rows
+    assert [rows[h]["outcome"] for h in HOSTS] == ["updated"] * 3, [(h, r["outcome"], r["reason"]) for h, r in rows.items()]
     assert versions(fleet) == dict((h, "2") for h in HOSTS)
+
+
+def test_unreachable_canary_alone_in_its_batch_still_gets_the_report(fleet):
+    before = resource_versions(fleet)
+    rc, out, report = fleet.rollout(fleet.extra_vars("2"), unreachable="first")
+    assert rc != 0, out[-4000:]
+    assert_printed(out, report)
+    assert [(r["host"], r["outcome"]) for r in report["hosts"]] == [
+        ("edge4", "unreachable"), ("edge1", "not reached"), ("edge2", "not reached"), ("edge3", "not reached")], report
+    assert resource_versions(fleet) == before
 
 
 def test_bad_inputs_fail_before_any_host_is_touched(fleet):
