@@ -13,6 +13,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 
 import pytest
 import yaml
@@ -117,7 +118,18 @@ def proxy():
 
 @pytest.fixture
 def sa_token(api, namespace):
-    return bind(api, namespace, documented_role())
+    role = documented_role()
+    token = bind(api, namespace, role)
+    # The authorizer learns of a new RoleBinding from its informer, a moment after the write.
+    review = {"spec": {"user": "system:serviceaccount:%s:%s" % (namespace, role["metadata"]["name"]),
+                       "groups": ["system:serviceaccounts"],
+                       "resourceAttributes": {"namespace": namespace, "verb": "create", "group": "serving.kserve.io",
+                                              "resource": "servingruntimes"}}}
+    deadline = time.monotonic() + 30
+    while not client.AuthorizationV1Api(api).create_subject_access_review(review).status.allowed:
+        assert time.monotonic() < deadline, "the RoleBinding never took effect"
+        time.sleep(0.2)
+    return token
 
 
 def exec_plugin(tmp_path, token):
