@@ -76,11 +76,11 @@ def kubeconfig_secrets(kubeconfig):
 class KubeconfigModule(AnsibleModule):
     """AnsibleModule that masks the credentials of an inline kubeconfig everywhere it logs or returns."""
 
-    def _log_invocation(self):
-        # Runs inside AnsibleModule.__init__ once params are validated and before anything is
-        # logged or returned, so the invocation, the system log and the result are all masked.
+    def _load_params(self):
+        # AnsibleModule.__init__ reads the input here, before validating, logging or returning anything
+        # (a validation error returns the invocation too), so every output is masked.
+        super(KubeconfigModule, self)._load_params()
         self.no_log_values.update(kubeconfig_secrets(self.params.get("kubeconfig")))
-        super(KubeconfigModule, self)._log_invocation()
 
 
 def _named(items, name, what):

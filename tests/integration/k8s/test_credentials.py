@@ -13,6 +13,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 
 import pytest
 import yaml
@@ -117,7 +118,18 @@ def proxy():
 
 @pytest.fixture
 def sa_token(api, namespace):
-    return bind(api, namespace, documented_role())
+    role = documented_role()
+    token = bind(api, namespace, role)
+    # The authorizer learns of a new RoleBinding from its informer, a moment after the write.
+    review = {"spec": {"user": "system:serviceaccount:%s:%s" % (namespace, role["metadata"]["name"]),
+                       "groups": ["system:serviceaccounts"],
+                       "resourceAttributes": {"namespace": namespace, "verb": "create", "group": "serving.kserve.io",
+                                              "resource": "servingruntimes"}}}
+    deadline = time.monotonic() + 30
+    while not client.AuthorizationV1Api(api).create_subject_access_review(review).status.allowed:
+        assert time.monotonic() < deadline, "the RoleBinding never took effect"
+        time.sleep(0.2)
+    return token
 
 
 def exec_plugin(tmp_path, token):
@@ -155,8 +167,15 @@ def test_every_kubeconfig_form_works(api, namespace, plane, sa_token, proxy, tmp
                                       {"token": sa_token}),
         "proxy-url": kubeconfig(dict(ca_data, **{"proxy-url": proxy.url}), {"token": sa_token}),
     }
-    results = run_tasks([runtime_task(name, namespace, kubeconfig=cfg) for name, cfg in cases.items()],
-                        env=no_kubeconfig())
+    # Two contexts: the current one points at a closed port, the `context` option picks the working one.
+    two_contexts = kubeconfig({"server": "https://127.0.0.1:1", "insecure-skip-tls-verify": True}, {})
+    two_contexts["clusters"].append({"name": "good", "cluster": ca_data})
+    two_contexts["users"].append({"name": "sa", "user": {"token": sa_token}})
+    two_contexts["contexts"].append({"name": "good", "context": {"cluster": "good", "user": "sa"}})
+    tasks = [runtime_task(name, namespace, kubeconfig=cfg) for name, cfg in cases.items()]
+    tasks.append(runtime_task("context-option", namespace, kubeconfig=two_contexts, context="good"))
+    cases["context-option"] = two_contexts
+    results = run_tasks(tasks, env=no_kubeconfig())
     for name, res in zip(cases, results):
         assert not res.get("failed"), (name, res.get("msg"))
         assert res["changed"] and created(api, namespace, name), name

@@ -159,3 +159,11 @@ def test_module_masks_inline_secrets_in_log_and_invocation_and_skips_the_kuberne
         "https://10.0.0.1:6443"
     assert result["auth"] is True
     assert result["kubernetes_imported"] is False
+
+
+def test_secrets_masked_when_validation_fails():
+    cfg = config(user={"token": "s3cret-token-value"})
+    out, err = run_module_process(MODULE_CODE, {"kubeconfig": cfg, "validate_certs": "maybe"})
+    result = json.loads(out)
+    assert result["failed"] and "validate_certs" in result["msg"]
+    assert "s3cret-token-value" not in out + err
