@@ -10,7 +10,7 @@ import sys
 import yaml
 from kubernetes import client
 
-from conftest import MODEL, REPO, isvc, retried
+from fleet_support import MODEL, REPO, isvc, retried
 
 SURVEY = os.path.join(REPO, "docs", "aap", "rollout_model_survey.json")
 ROLE = os.path.join(REPO, "docs", "rbac-role.yml")

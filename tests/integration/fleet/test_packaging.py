@@ -36,7 +36,7 @@ def run(args, env, **kwargs):
 
 def test_galaxy_artifact_installs_and_its_playbooks_serve_and_roll_out(plane, kube, standins, tmp_path):
     from kubernetes import client
-    from conftest import IMAGE, MODEL, isvc, red_png, retried
+    from fleet_support import IMAGE, MODEL, isvc, red_png, retried
     # Only the installed copy may be found: a fresh collections path, and the checkout's link left out.
     env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=str(tmp_path / "installed"), ANSIBLE_NOCOLOR="1",
                NO_PROXY="127.0.0.1", no_proxy="127.0.0.1")

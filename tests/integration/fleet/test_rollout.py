@@ -2,7 +2,7 @@
 
 import re
 
-from conftest import CRASHLOOP, HOSTS, classify, isvc
+from fleet_support import CRASHLOOP, HOSTS, classify, isvc
 
 
 def versions(fleet):

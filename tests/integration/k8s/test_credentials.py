@@ -20,7 +20,7 @@ import yaml
 from kubernetes import client
 
 from ansible_runner import ANSIBLE_PLAYBOOK
-from conftest import run_tasks
+from ansible_runner import run_tasks
 from test_rbac import bind, documented_role, no_kubeconfig, runtime_spec
 
 

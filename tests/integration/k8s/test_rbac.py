@@ -8,7 +8,7 @@ import pytest
 import yaml
 from kubernetes import client
 
-from conftest import run_tasks
+from ansible_runner import run_tasks
 from kserve_fixtures import OVMS_RUNTIME
 
 ROLE_FILE = os.path.join(os.path.dirname(__file__), "..", "..", "..", "docs", "rbac-role.yml")
