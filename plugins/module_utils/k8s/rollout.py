@@ -26,6 +26,8 @@ PULL_BACKOFF = "ImagePullBackOff"
 # An image pull gets a second chance: the first back-off can be a registry hiccup.
 PULL_BACKOFFS_TO_FAIL = 2
 TERMINAL_WAITING = ("CrashLoopBackOff", "InvalidImageName")
+# How the API server words an admission refusal of a pod (HTTP 403 Forbidden) in a create error.
+FORBIDDEN = " is forbidden: "
 # The scheduler's own words for a pod whose volume claim is missing.
 MISSING_CLAIM = re.compile(r'persistentvolumeclaim "[^"]+" not found')
 
@@ -83,9 +85,16 @@ class Rollout(object):
         if status.get("observedGeneration", 0) < meta.get("generation", 0):
             return Verdict(PENDING, "Deployment %s: generation %s not observed by the Deployment controller yet" % (
                 self.name, meta.get("generation")))
-        for ctype, bad in (("ReplicaFailure", "True"), ("Progressing", "False")):
-            if (condition(dep, ctype) or {}).get("status") == bad:
-                return Verdict(FAILED, "Deployment %s: %s" % (self.name, describe_condition(dep, ctype)))
+        if (condition(dep, "Progressing") or {}).get("status") == "False":
+            return Verdict(FAILED, "Deployment %s: %s" % (self.name, describe_condition(dep, "Progressing")))
+        failure = condition(dep, "ReplicaFailure") or {}
+        if failure.get("status") == "True":
+            # Admission refused the pods (a quota, pod security): only a change by the user helps. Anything
+            # else, such as a pod webhook that is down for a moment, the ReplicaSet controller retries.
+            if FORBIDDEN in (failure.get("message") or ""):
+                return Verdict(FAILED, "Deployment %s: %s" % (self.name, describe_condition(dep, "ReplicaFailure")))
+            return Verdict(PENDING, "Deployment %s: %s; the ReplicaSet controller retries" % (
+                self.name, describe_condition(dep, "ReplicaFailure")))
         if self.pods is not None:
             failure = self._pod_failure(view, dep, cluster)
             if failure:

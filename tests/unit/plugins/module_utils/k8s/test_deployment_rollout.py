@@ -64,6 +64,15 @@ def test_replica_failure_fails_with_the_controller_message(wl):
     assert "ReplicaFailure=True (FailedCreate: pods \"d-new-x\" is forbidden: exceeded quota" in v.message
 
 
+def test_replica_failure_from_an_unreachable_webhook_is_retried_not_final(wl):
+    cond = {"type": "ReplicaFailure", "status": "True", "reason": "FailedCreate",
+            "message": 'Internal error occurred: failed calling webhook "inferenceservice.kserve-webhook-server.pod-mutator":'
+                       ' Post "https://127.0.0.1:1/mutate-pods": EOF'}
+    v = judge(wl, rolling(wl, conditions=[cond]))
+    assert v.state == PENDING
+    assert "failed calling webhook" in v.message and "the ReplicaSet controller retries" in v.message
+
+
 def test_progress_deadline_exceeded_fails(wl):
     cond = {"type": "Progressing", "status": "False", "reason": "ProgressDeadlineExceeded",
             "message": 'ReplicaSet "d-new" has timed out progressing.'}
