@@ -86,6 +86,9 @@ class _Feed(threading.Thread):
                 self._put("reconnect", e)
                 w.stopped.wait(1.0)
                 rv = None
+            except Exception as e:  # noqa: BLE001 - a feed that died quietly would leave the wait to time out
+                self._put("error", K8sError("reading %r failed: %s" % (src, e)))
+                return
 
 
 class Waiter(object):
