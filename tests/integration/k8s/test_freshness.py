@@ -181,11 +181,12 @@ def test_route_host_change_waits_for_the_new_host(namespace, module):
 
 
 def test_route_fix_after_host_already_claimed(namespace, module):
+    # Routes created in the same second tie on age; the stand-in router then prefers the first name in order.
     args = dict(namespace=namespace, service="svc", target_port=8080, wait_timeout=60)
-    assert not module("route", dict(args, name="owner", hostname="taken.apps.edge.test"))["failed"]
-    clash = module("route", dict(args, name="late", hostname="taken.apps.edge.test"))
+    assert not module("route", dict(args, name="first", hostname="taken.apps.edge.test"))["failed"]
+    clash = module("route", dict(args, name="second", hostname="taken.apps.edge.test"))
     assert clash["failed"] and "HostAlreadyClaimed" in clash["msg"], clash["msg"]
-    fixed = module("route", dict(args, name="late", hostname="free.apps.edge.test"))
+    fixed = module("route", dict(args, name="second", hostname="free.apps.edge.test"))
     assert not fixed["failed"], fixed["msg"]
     assert fixed["url"] == "https://free.apps.edge.test"
 
