@@ -24,7 +24,7 @@ class KindSpec(object):
         self.summarize = summarize
         # stamp(definition) -> the definition with what the checks need to recognise it (a spec hash).
         self.stamp = stamp
-        # Int options whose bounds are not 0..unbounded, by option path ("a.b", "list[].c").
+        # Int options whose bounds are not the default 0..int32 max, by option path ("a.b", "list[].c").
         self.bounds = bounds or {}
         # Options holding URIs, checked for whitespace and control characters.
         self.uri_fields = ("host", "proxy") + tuple(uri_fields)
