@@ -12,12 +12,13 @@ __metaclass__ = type
 
 import time
 
-from ansible_collections.edgeai.serving.plugins.module_utils.k8s.errors import InvalidInput
+from ansible_collections.edgeai.serving.plugins.module_utils.k8s.args import AUTH_ARG_SPEC
+from ansible_collections.edgeai.serving.plugins.module_utils.k8s.errors import InvalidInput, K8sError
 from ansible_collections.edgeai.serving.plugins.module_utils.k8s.input_checks import dns_label
 from ansible_collections.edgeai.serving.plugins.module_utils.k8s.readiness import FAILED, PENDING, READY, Check, Gone, Verdict
 from ansible_collections.edgeai.serving.plugins.module_utils.k8s.resources import POD, Resource
-from ansible_collections.edgeai.serving.plugins.module_utils.k8s.runner import ActionFailed, run_action
-from ansible_collections.edgeai.serving.plugins.module_utils.k8s.wait import Waiter, WaitFailed
+from ansible_collections.edgeai.serving.plugins.module_utils.k8s.runner import run_action
+from ansible_collections.edgeai.serving.plugins.module_utils.k8s.wait import Waiter
 
 JOB = Resource("batch/v1", "Job", "jobs")
 BACKGROUND = {"apiVersion": "v1", "kind": "DeleteOptions", "propagationPolicy": "Background"}
@@ -91,27 +92,23 @@ class JobEnded(Check):
             status.get("active", 0), status.get("succeeded", 0), status.get("failed", 0)))
 
 
-def _wait(cluster, check, deadline, result, seed=None):
-    try:
-        Waiter(cluster, max(1, deadline - time.monotonic())).run([check], {check.source.key: seed} if seed else None)
-    except WaitFailed as e:
-        result["wait"] = e.result
-        raise ActionFailed(str(e), result)
+def _wait(cluster, check, deadline, seed=None):
+    Waiter(cluster, max(1, deadline - time.monotonic())).run([check], {check.source.key: seed} if seed else None)
 
 
-def run(cluster, name, namespace, pod_spec, labels, timeout, container=None, keep=False):
-    """Run the Job; return the result dict. ActionFailed when it fails or times out (with what was seen)."""
+def run(cluster, name, namespace, pod_spec, labels, timeout, result, container=None, keep=False):
+    """Run the Job, filling `result` as it goes; K8sError (WaitFailed on a timeout) when it fails."""
     body = job_object(name, namespace, pod_spec, labels, timeout)
     container = container or pod_spec["containers"][0].get("name")
     deadline = time.monotonic() + timeout + DEADLINE_GRACE
-    result = {"job": name, "namespace": namespace}
+    result.update(job=name, namespace=namespace)
     if cluster.get(JOB, namespace, name) is not None:
         cluster.request("DELETE", JOB, namespace, name, body=BACKGROUND)
-        _wait(cluster, Gone(JOB, namespace, name), deadline, result)
+        _wait(cluster, Gone(JOB, namespace, name), deadline)
     created = cluster.request("POST", JOB, namespace, body=body)
     try:
         check = JobEnded(namespace, name)
-        _wait(cluster, check, deadline, result, seed=created)
+        _wait(cluster, check, deadline, seed=created)
         job = check.ended
         result["job_status"] = job.get("status", {})
         pods = cluster.request("GET", POD, namespace, query={"labelSelector": "job-name=%s" % name}).get("items") or []
@@ -121,27 +118,29 @@ def run(cluster, name, namespace, pod_spec, labels, timeout, container=None, kee
             result["node"] = pod.get("spec", {}).get("nodeName")
             result["log"] = cluster.read_text(POD, namespace, pod["metadata"]["name"], "log", {"container": container})
         if outcome(job) == "Failed":
-            raise ActionFailed("the Job %s/%s failed (%s); log tail:\n%s" % (
-                namespace, name, failure_reason(job), tail(result.get("log", "(no pod)"))), result)
+            raise K8sError("the Job %s/%s failed (%s); log tail:\n%s" % (
+                namespace, name, failure_reason(job), tail(result.get("log", "(no pod)"))))
         result["succeeded"] = True
-        return result
     finally:
         if not keep:
             cluster.request("DELETE", JOB, namespace, name, body=BACKGROUND)
+        result["api_requests"] = cluster.requests
 
 
 def run_job_module(options):
     """The job_run module. The Job is created and deleted within the run, so nothing is left changed;
     with keep=true it stays, and that is a change."""
-    def action(module, cluster):
-        p = module.params
+    def check(p):
         dns_label(p["name"], "name")
         dns_label(p["namespace"], "namespace")
         job_object(p["name"], p["namespace"], p["pod_spec"], p["labels"], p["timeout"])
+
+    def action(module, cluster, result):
+        p = module.params
         if module.check_mode:
-            return {"changed": p["keep"], "skipped_run": True}
-        result = run(cluster, p["name"], p["namespace"], p["pod_spec"], p["labels"], p["timeout"],
-                     p["container"], p["keep"])
+            result.update(changed=p["keep"], skipped_run=True, api_requests=cluster.requests)
+            return
+        run(cluster, p["name"], p["namespace"], p["pod_spec"], p["labels"], p["timeout"], result, p["container"],
+            p["keep"])
         result["changed"] = p["keep"]
-        return result
-    run_action(options, action)
+    run_action(dict(AUTH_ARG_SPEC, **options), action, check)

@@ -11,42 +11,26 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import traceback
-
 from ansible_collections.edgeai.serving.plugins.module_utils.k8s import apply as k8s_apply
 from ansible_collections.edgeai.serving.plugins.module_utils.k8s.input_checks import (
     COMMON_BOUNDS, check_numbers, check_uri, dns_label, lookup)
 from ansible_collections.edgeai.serving.plugins.module_utils.k8s.args import kind_argument_spec
-from ansible_collections.edgeai.serving.plugins.module_utils.k8s.client import Cluster
-from ansible_collections.edgeai.serving.plugins.module_utils.k8s.kubeconfig import KubeconfigModule
-from ansible_collections.edgeai.serving.plugins.module_utils.k8s.errors import InvalidInput, K8sError
 from ansible_collections.edgeai.serving.plugins.module_utils.k8s.readiness import Gone
-from ansible_collections.edgeai.serving.plugins.module_utils.k8s.wait import Waiter, WaitFailed
+from ansible_collections.edgeai.serving.plugins.module_utils.k8s.runner import run_action
+from ansible_collections.edgeai.serving.plugins.module_utils.k8s.wait import Waiter
 
 
 def run(kind, options, **module_kwargs):
     spec = kind_argument_spec(**options)
-    module = KubeconfigModule(argument_spec=spec, supports_check_mode=True, **module_kwargs)
-    params = module.params
-    result = {"changed": False}
-    try:
+
+    def check(params):
         dns_label(params["name"], "name")
         dns_label(params["namespace"], "namespace")
         check_numbers(spec, params, dict(COMMON_BOUNDS, **kind.bounds))
         for field in kind.uri_fields:
             check_uri(lookup(params, field), field)
-        cluster = Cluster.from_params(params)
-        _execute(module, kind, cluster, result)
-    except InvalidInput as e:
-        module.fail_json(msg="invalid input: %s" % e, **result)
-    except WaitFailed as e:
-        result["wait"] = e.result
-        module.fail_json(msg=str(e), **result)
-    except K8sError as e:
-        module.fail_json(msg=str(e), **result)
-    except Exception as e:  # noqa: BLE001 - report, with the trace, rather than crash
-        module.fail_json(msg="unexpected error: %s" % e, exception=traceback.format_exc(), **result)
-    module.exit_json(**result)
+
+    run_action(spec, lambda module, cluster, result: _execute(module, kind, cluster, result), check, **module_kwargs)
 
 
 def _execute(module, kind, cluster, result):

@@ -6,6 +6,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from ansible_collections.edgeai.serving.plugins.module_utils.k8s.args import AUTH_ARG_SPEC
 from ansible_collections.edgeai.serving.plugins.module_utils.k8s.errors import InvalidInput
 from ansible_collections.edgeai.serving.plugins.module_utils.k8s.resources import Resource
 from ansible_collections.edgeai.serving.plugins.module_utils.k8s.runner import run_action
@@ -58,8 +59,9 @@ def read(cluster, api_version, kind, namespace=None, name=None, label_selectors=
 
 def run_info(options):
     """The k8s_info module: read-only, so check mode reads too."""
-    def action(module, cluster):
+    def action(module, cluster, result):
         p = module.params
-        return {"changed": False, "resources": read(cluster, p["api_version"], p["kind"], p["namespace"], p["name"],
-                                                    p["label_selectors"], p["field_selectors"])}
-    run_action(options, action)
+        result["resources"] = read(cluster, p["api_version"], p["kind"], p["namespace"], p["name"],
+                                   p["label_selectors"], p["field_selectors"])
+        result["api_requests"] = cluster.requests
+    run_action(dict(AUTH_ARG_SPEC, **options), action)

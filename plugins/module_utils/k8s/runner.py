@@ -8,36 +8,31 @@ __metaclass__ = type
 
 import traceback
 
-from ansible_collections.edgeai.serving.plugins.module_utils.k8s.args import AUTH_ARG_SPEC
 from ansible_collections.edgeai.serving.plugins.module_utils.k8s.client import Cluster
 from ansible_collections.edgeai.serving.plugins.module_utils.k8s.errors import InvalidInput, K8sError
 from ansible_collections.edgeai.serving.plugins.module_utils.k8s.kubeconfig import KubeconfigModule
+from ansible_collections.edgeai.serving.plugins.module_utils.k8s.wait import WaitFailed
 
 
-class ActionFailed(Exception):
-    """A failure that still has a result to report."""
+def run_action(argument_spec, action, check=None, **module_kwargs):
+    """Build the module; exit with what action(module, cluster, result) put in `result`.
 
-    def __init__(self, message, result):
-        super(ActionFailed, self).__init__(message)
-        self.result = result
-
-
-def run_action(options, action):
-    """Build the module from the auth options plus `options`; exit with action(module, cluster)."""
-    spec = dict(AUTH_ARG_SPEC)
-    spec.update(options)
-    module = KubeconfigModule(argument_spec=spec, supports_check_mode=True)
-    cluster = None
+    `check(params)` runs before any credential is loaded. The action fills
+    `result` as it goes, so a failure still reports what was done.
+    """
+    module = KubeconfigModule(argument_spec=argument_spec, supports_check_mode=True, **module_kwargs)
+    result = {"changed": False}
     try:
-        cluster = Cluster.from_params(module.params)
-        result = action(module, cluster)
+        if check:
+            check(module.params)
+        action(module, Cluster.from_params(module.params), result)
     except InvalidInput as e:
-        module.fail_json(msg="invalid input: %s" % e, changed=False)
-    except ActionFailed as e:
-        module.fail_json(msg=str(e), api_requests=cluster.requests, **e.result)
+        module.fail_json(msg="invalid input: %s" % e, **result)
+    except WaitFailed as e:
+        result["wait"] = e.result
+        module.fail_json(msg=str(e), **result)
     except K8sError as e:
-        module.fail_json(msg=str(e), changed=False)
+        module.fail_json(msg=str(e), **result)
     except Exception as e:  # noqa: BLE001 - report, with the trace, rather than crash
-        module.fail_json(msg="unexpected error: %s" % e, exception=traceback.format_exc(), changed=False)
-    result["api_requests"] = cluster.requests
+        module.fail_json(msg="unexpected error: %s" % e, exception=traceback.format_exc(), **result)
     module.exit_json(**result)
