@@ -22,6 +22,7 @@ import datetime
 import hashlib
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -299,6 +300,49 @@ def start_apiserver(state, wait=True):
     spawn(state, "kube-apiserver", state["argv"]["kube-apiserver"])
     if wait:
         wait_until("kube-apiserver /readyz", lambda: apiserver_ready(state), 120, "kube-apiserver", state)
+
+
+WATCH_METRIC = re.compile(r'^apiserver_longrunning_requests\{(?=.*verb="WATCH")(?=.*scope="cluster")'
+                          r'.*?group="([^"]*)".*?resource="([^"]*)".*\} (\S+)$')
+
+
+def cluster_watches(state, samples=1):
+    """Open cluster-wide watches per resource, from the API server's own metrics: the controllers' informers.
+
+    With several samples, the least of each: a watch being renewed counts twice for a moment.
+    """
+    least = None
+    for i in range(samples):
+        counts = {}
+        for line in https_get(state, "/metrics").splitlines():
+            m = WATCH_METRIC.match(line)
+            if m:
+                key = "%s/%s" % (m.group(1) or "core", m.group(2))
+                counts[key] = counts.get(key, 0) + int(float(m.group(3)))
+        least = counts if least is None else dict((k, min(n, counts.get(k, 0))) for k, n in least.items())
+        if i + 1 < samples:
+            time.sleep(0.2)
+    return least
+
+
+def settle_watches(state, before, timeout=240):
+    """Wait until the controllers watch again at least what they watched before a fault.
+
+    After an API server restart, client-go informers come back one by one over
+    a minute or two (back-off up to 60 s, seen here up to 115 s). Until then a
+    controller misses new objects: KServe reports NoSupportingRuntime for an
+    InferenceService created right after its ServingRuntime. A fault test
+    settles before the next test starts.
+    """
+    deadline = time.time() + timeout
+    while True:
+        now = cluster_watches(state)
+        short = sorted("%s %d of %d" % (k, now.get(k, 0), n) for k, n in before.items() if now.get(k, 0) < n)
+        if not short:
+            return
+        if time.time() > deadline:
+            raise AssertionError("after %ds, cluster-wide watches still missing: %s" % (timeout, ", ".join(short)))
+        time.sleep(1)
 
 
 def restart_apiserver(state=None, down_seconds=0.0):

@@ -49,8 +49,16 @@ RESTARTS = {
 }
 
 
+@pytest.fixture
+def settled(cluster):
+    """After the test, the controllers watch again all they watched before it (see controlplane.settle_watches)."""
+    before = controlplane.cluster_watches(cluster, samples=3)
+    yield
+    controlplane.settle_watches(cluster, before)
+
+
 @pytest.mark.parametrize("fault", sorted(RESTARTS))
-def test_component_restarted_during_wait(api, namespace, module, cluster, fault):
+def test_component_restarted_during_wait(api, namespace, module, cluster, settled, fault):
     """The predictor cannot schedule until a node gets a label; meanwhile a component goes down and comes back."""
     runtime(api, namespace)
     pool = "late-%s" % namespace
