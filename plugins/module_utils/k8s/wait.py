@@ -5,9 +5,11 @@
 A check names its sources (an object by name, or the objects matching a
 label selector) and may ask for more as it learns (a Deployment's
 ReplicaSets and pods once the Deployment is known). Each source is listed
-once and then watched from that list's resourceVersion in its own thread;
-every event is judged at once, over everything seen so far. A 410 Gone, or
-a lost API server, leads that source to list and watch again.
+once and then watched from that list's resourceVersion in its own thread,
+from the moment a verdict on what was read is pending (a wait that ends on
+its first reads opens no watch); every event is judged at once, over
+everything seen so far. A 410 Gone, or a lost API server, leads that
+source to list and watch again.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -64,6 +66,10 @@ class _Feed(threading.Thread):
                                                 deadline=w.deadline)
                     rv = listing["metadata"]["resourceVersion"]
                     self._put("list", listing.get("items") or [])
+                # Watching from rv misses nothing, so the watch can wait until the waiter needs events.
+                w.watching.wait()
+                if w.stopped.is_set():
+                    return
                 window = min(WATCH_WINDOW_SECONDS, max(1.0, w.deadline - time.monotonic()))
                 for event in w.cluster.watch(src.resource, src.namespace, dict(src.query(), resourceVersion=rv),
                                              window):
@@ -104,6 +110,8 @@ class Waiter(object):
         self.relists = 0
         self.inbox = queue.Queue()
         self.stopped = threading.Event()
+        # Set once a verdict from what was read is pending: a wait that ends on its first reads opens no watch.
+        self.watching = threading.Event()
         self.view = View()
         self._feeds = {}
 
@@ -134,6 +142,7 @@ class Waiter(object):
                     raise WaitFailed("%s failed: %s" % (check.target, verdict.message), self.result())
         finally:
             self.stopped.set()
+            self.watching.set()
         return self.result()
 
     def _subscribe(self, check, seeds):
@@ -149,6 +158,8 @@ class Waiter(object):
             return Verdict(PENDING, "reading %s" % ", ".join(repr(s) for s in waiting))
         verdict = check.evaluate(self.view, self.cluster)
         self._note(check, verdict)
+        if verdict.state == PENDING:
+            self.watching.set()
         return verdict
 
     def _wait(self, check, seeds):

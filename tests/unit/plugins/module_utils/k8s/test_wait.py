@@ -221,3 +221,16 @@ def test_a_source_asked_for_after_the_first_event_is_listed_and_watched(scripted
     out = waiter(cluster).run([NeedsMore()])
     assert cluster.count(cluster.listed, pods) == 1 and pods + ("20",) in cluster.watched
     assert out["stages"][0]["message"] == "a pod runs"
+
+
+def test_a_verdict_from_the_first_reads_opens_no_watch(scripted, wl):
+    """A re-apply of what is already ready costs its reads only: the watches start once a verdict is pending."""
+    seeded, listed = StateCheck("x"), StateCheck("y")
+    cluster = scripted(lists={("InferenceService", "metadata.name=y"): [wl.listing(9, obj("y", 9, READY))]})
+    w = waiter(cluster)
+    out = w.run([seeded, listed], seeds={seeded.source.key: obj("x", 42, READY)})
+    for feed in w._feeds.values():
+        feed.join(5)
+    assert [s["state"] for s in out["stages"]] == [READY, READY]
+    assert cluster.listed == [("InferenceService", "metadata.name=y")]
+    assert cluster.watched == []
