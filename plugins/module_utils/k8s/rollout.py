@@ -55,12 +55,16 @@ def is_complete(dep):
 
 
 class Rollout(object):
-    """Judges one Deployment, reading its ReplicaSets and pods once it is known and not yet done."""
+    """Judges one Deployment, reading its ReplicaSets and pods once it is known and not yet done.
 
-    def __init__(self, namespace, name):
+    `changed`: the apply changed what the Deployment is made from, so it will
+    be watched until it rolls out; it is then read by the watch alone.
+    """
+
+    def __init__(self, namespace, name, changed=False):
         self.namespace = namespace
         self.name = name
-        self.deployment = Source(res.DEPLOYMENT, namespace, name)
+        self.deployment = Source(res.DEPLOYMENT, namespace, name, from_now=changed)
         self.replicasets = None
         self.pods = None
         self.selector = None
@@ -73,14 +77,15 @@ class Rollout(object):
         if dep is not None and self.pods is None and not is_complete(dep):
             self.selector = selector_of(dep)
             if self.selector:
-                self.replicasets = Source(res.REPLICA_SET, self.namespace, selector=self.selector)
-                self.pods = Source(res.POD, self.namespace, selector=self.selector)
+                # Read only while a rollout goes on, so they are watched in any case.
+                self.replicasets = Source(res.REPLICA_SET, self.namespace, selector=self.selector, from_now=True)
+                self.pods = Source(res.POD, self.namespace, selector=self.selector, from_now=True)
         return [s for s in (self.deployment, self.replicasets, self.pods) if s is not None]
 
     def evaluate(self, view, cluster):
         dep = view.get(self.deployment)
         if dep is None:
-            return Verdict(PENDING, "Deployment %s not created yet" % self.name)
+            return Verdict(PENDING, "Deployment %s not seen yet" % self.name)
         spec, status, meta = dep.get("spec") or {}, dep.get("status") or {}, dep["metadata"]
         if status.get("observedGeneration", 0) < meta.get("generation", 0):
             return Verdict(PENDING, "Deployment %s: generation %s not observed by the Deployment controller yet" % (

@@ -8,13 +8,20 @@ __metaclass__ = type
 
 
 class Source(object):
-    """One list-and-watch: a named object, or the objects matching a label selector."""
+    """One list-and-watch: a named object, or the objects matching a label selector.
 
-    def __init__(self, resource, namespace, name=None, selector=None):
+    A source `from_now` starts with a watch instead of a list: what exists
+    arrives as its first events, one request instead of two. Only for
+    sources whose objects' absence decides nothing, and that will be
+    watched anyway.
+    """
+
+    def __init__(self, resource, namespace, name=None, selector=None, from_now=False):
         self.resource = resource
         self.namespace = namespace
         self.name = name
         self.selector = selector
+        self.from_now = from_now
         self.key = (resource.plural_group, namespace, name, selector)
 
     def query(self):

@@ -7,9 +7,10 @@ label selector) and may ask for more as it learns (a Deployment's
 ReplicaSets and pods once the Deployment is known). Each source is listed
 once and then watched from that list's resourceVersion in its own thread,
 from the moment a verdict on what was read is pending (a wait that ends on
-its first reads opens no watch); every event is judged at once, over
-everything seen so far. A 410 Gone, or a lost API server, leads that
-source to list and watch again.
+its first reads opens no watch); a source `from_now` skips the list and
+gets what exists as the watch's first events. Every event is judged at
+once, over everything seen so far. A 410 Gone, or a lost API server, leads
+that source to list and watch again.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -59,6 +60,10 @@ class _Feed(threading.Thread):
             # The object as our own request returned it: watching from its version misses nothing.
             self._put("list", [self.seed])
             rv = self.seed["metadata"]["resourceVersion"]
+        elif src.from_now:
+            # A watch with no resourceVersion first sends what exists as ADDED events.
+            self._put("list", [])
+            rv = ""
         while not w.stopped.is_set():
             try:
                 if rv is None:
@@ -71,8 +76,8 @@ class _Feed(threading.Thread):
                 if w.stopped.is_set():
                     return
                 window = min(WATCH_WINDOW_SECONDS, max(1.0, w.deadline - time.monotonic()))
-                for event in w.cluster.watch(src.resource, src.namespace, dict(src.query(), resourceVersion=rv),
-                                             window):
+                query = dict(src.query(), resourceVersion=rv) if rv else src.query()
+                for event in w.cluster.watch(src.resource, src.namespace, query, window):
                     kind, body = event["type"], event["object"]
                     if kind == "ERROR":
                         if body.get("code") != 410:

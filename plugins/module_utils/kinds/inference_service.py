@@ -159,7 +159,7 @@ class InferenceServiceReady(Check):
 
     def __init__(self, namespace, name, applied, changed, field_manager):
         super(InferenceServiceReady, self).__init__(namespace, name)
-        self.rollout = Rollout(namespace, name + "-predictor")
+        self.rollout = Rollout(namespace, name + "-predictor", changed)
         self.hash = ((applied or {}).get("metadata", {}).get("annotations") or {}).get(SPEC_HASH)
         self.fresh = StatusFreshness(applied, changed, field_manager)
         self.pod_selector = "app=isvc.%s-predictor" % name
@@ -189,7 +189,7 @@ class InferenceServiceReady(Check):
         carried = (((dep or {}).get("spec") or {}).get("template") or {}).get("metadata", {}).get("annotations") or {}
         if carried.get(SPEC_HASH) != self.hash:
             why = "KServe has not acted on this spec yet: Deployment %s %s" % (
-                self.rollout.name, "does not exist" if dep is None else "carries spec hash %s, not %s" % (
+                self.rollout.name, "not seen yet" if dep is None else "carries spec hash %s, not %s" % (
                     carried.get(SPEC_HASH), self.hash))
             if model.get("transitionStatus") in TERMINAL_TRANSITIONS:
                 why += "; KServe's last report%s: %s" % ("" if fresh else " (from before this apply)",

@@ -96,8 +96,8 @@ class ModelServerReady(Check):
 
     def __init__(self, namespace, name, applied, changed, field_manager):
         super(ModelServerReady, self).__init__(namespace, name)
-        self.releases = Source(res.SECRET, namespace, selector=helm_release.selector(name))
-        self.rollout = Rollout(namespace, service_name(name, (applied or {}).get("spec") or {}))
+        self.releases = Source(res.SECRET, namespace, selector=helm_release.selector(name), from_now=changed)
+        self.rollout = Rollout(namespace, service_name(name, (applied or {}).get("spec") or {}), changed)
         self.spec = (applied or {}).get("spec")
         self.fresh = StatusFreshness(applied, changed, field_manager)
         self.pod_selector = "release=%s" % name

@@ -129,7 +129,8 @@ def selector(query):
 
 
 class AfterListed(object):
-    """A watch stream item: the stream goes on only once `key` has been listed (bounded, so a bug fails, not hangs)."""
+    """A watch stream item: the stream goes on once `key` has been listed or watched from now (bounded, so a bug
+    fails, not hangs)."""
 
     def __init__(self, key):
         self.key = key
@@ -140,8 +141,10 @@ class ScriptedCluster(object):
 
     `lists[(kind, selector)]` holds the answers to successive list requests and
     `watches[(kind, selector)]` the event streams of successive watches; an item
-    that is an exception is raised instead. A watch with no stream left stays
-    quiet until the test ends. Every list and watch is recorded.
+    that is an exception is raised instead. A watch with no resourceVersion
+    takes the next list answer and first sends its items as ADDED events, as
+    the API server does. A watch with no stream left stays quiet until the
+    test ends. Every list and watch is recorded.
     """
 
     def __init__(self, lists=None, watches=None):
@@ -163,22 +166,31 @@ class ScriptedCluster(object):
 
     def watch(self, resource, namespace, query, timeout):
         key = (resource.kind, selector(query))
+        rv = query.get("resourceVersion")
         with self.lock:
-            self.watched.append(key + (query["resourceVersion"],))
+            self.watched.append(key + (rv or "",))
             streams = self.watches.get(key)
             stream = streams.pop(0) if streams else None
+            answers = self.lists.get(key) if not rv else None
+            existing = (answers.pop(0) if answers else listing(1)).get("items") or [] if not rv else []
+        for obj in existing:
+            yield {"type": "ADDED", "object": obj}
         if stream is None:
             self.quiet.wait(min(timeout, 0.05))
             return
         for item in stream:
             if isinstance(item, AfterListed):
                 end = time.monotonic() + 5
-                while not self.count(self.listed, item.key) and time.monotonic() < end and not self.quiet.is_set():
+                while not self.read(item.key) and time.monotonic() < end and not self.quiet.is_set():
                     self.quiet.wait(0.01)
             elif isinstance(item, Exception):
                 raise item
             else:
                 yield item
+
+    def read(self, key):
+        """Listed, or watched from now (which delivers the same objects)."""
+        return self.count(self.listed, key) or self.count([c for c in self.watched if not c[2]], key)
 
     def count(self, calls, key):
         with self.lock:

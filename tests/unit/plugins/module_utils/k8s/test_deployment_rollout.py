@@ -46,7 +46,7 @@ def test_complete_rollout_is_ready_without_pods(wl):
 def test_no_deployment_yet_is_pending(wl):
     rollout = Rollout(wl.NS, "d")
     v = rollout.evaluate(wl.fill(wl.View(), rollout, None), None)
-    assert v.state == PENDING and "not created yet" in v.message
+    assert v.state == PENDING and "not seen yet" in v.message
 
 
 def test_generation_not_observed_is_pending_even_when_counts_look_done(wl):

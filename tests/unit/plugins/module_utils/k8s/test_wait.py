@@ -71,6 +71,24 @@ def test_a_seed_skips_the_list_and_watches_from_its_version(scripted, wl):
     assert out["history"][-1]["message"] == "state ready"
 
 
+class FromNowCheck(StateCheck):
+    def __init__(self, name):
+        super(FromNowCheck, self).__init__(name)
+        self.source = Source(self.resource, "ns", name, from_now=True)
+
+
+def test_a_source_from_now_is_read_by_its_watch_alone_and_listed_after_a_lost_connection(scripted, wl):
+    lost = K8sError("connection refused", retryable=True)
+    cluster = scripted(lists={X: [wl.listing(8, obj("x", 5, PENDING)), wl.listing(9, obj("x", 9, PENDING))]},
+                       watches={X: [[wl.event("MODIFIED", obj("x", 6, PENDING)), lost],
+                                    [wl.event("MODIFIED", obj("x", 10, READY))]]})
+    out = waiter(cluster).run([FromNowCheck("x")])
+    # The first watch sent the object as it was (the first list answer, as ADDED); after the connection was
+    # lost, a list (the second answer) and a watch from its version: a deletion meanwhile is not missed.
+    assert cluster.watched[:2] == [X + ("",), X + ("9",)] and cluster.listed == [X]
+    assert out["stages"][0]["state"] == READY and out["reconnects"] == 1
+
+
 def test_a_ready_seed_ends_the_wait_without_reading(scripted, wl):
     check = StateCheck("x")
     cluster = scripted()

@@ -167,7 +167,7 @@ def test_stale_ready_with_old_hash_is_pending(wl):
 
 def test_no_deployment_yet(wl):
     v = judge(wl, check(obj()), obj(), None)
-    assert v.state == PENDING and v.message == "KServe has not acted on this spec yet: Deployment m-predictor does not exist"
+    assert v.state == PENDING and v.message == "KServe has not acted on this spec yet: Deployment m-predictor not seen yet"
 
 
 def test_deployment_without_any_hash_is_not_ours(wl):
@@ -254,7 +254,9 @@ def test_waiter_reads_replicasets_and_pods_only_while_our_spec_rolls_out(wl, scr
     out = Waiter(cluster, 30).run([c], seeds={c.source.key: obj()})
     assert out["stages"][0]["message"] == "Ready=True; Deployment m-predictor: 1/1 available with spec hash %s" % HASH
     assert ISVC_KEY not in cluster.listed, "the apply's answer seeds the watch"
-    assert [cluster.count(cluster.listed, k) for k in (DEP_KEY, RS_KEY, PODS_KEY)] == [1, 1, 1]
+    # After an apply that changed the spec, each is read by one watch from now, with no list before it.
+    assert [cluster.count(cluster.listed, k) for k in (DEP_KEY, RS_KEY, PODS_KEY)] == [0, 0, 0]
+    assert [k + ("",) in cluster.watched for k in (DEP_KEY, RS_KEY, PODS_KEY)] == [True, True, True]
 
 
 def test_waiter_reads_no_pods_when_our_spec_is_already_rolled_out(wl, scripted):
