@@ -30,7 +30,8 @@ options:
     required: true
   state:
     description:
-      - V(present) creates or updates the object by server-side apply.
+      - V(present) creates or updates the object by server-side apply. When the object already holds every value sent and
+        O(field_manager) owns exactly the fields sent, the apply would change nothing and is not sent.
       - V(absent) deletes it (foreground, so dependents go first) and, with O(wait), waits until it is gone,
         finalizers included.
     type: str

@@ -325,6 +325,20 @@ def cluster_watches(state, samples=1):
     return least
 
 
+REQUEST_METRIC = re.compile(r'^apiserver_request_total(?=\{.*[{,]verb="([A-Z]+)")(?=\{.*[{,]resource="([^"]*)")'
+                            r'(?=.*[{,]subresource="")(?=.*[{,]dry_run="")\{[^}]*\} (\S+)$')
+
+
+def requests_served(state, verb, resource):
+    """Requests of `verb` (APPLY, LIST, WATCH...) on `resource` the API server has served, by its own count."""
+    total = 0
+    for line in https_get(state, "/metrics").splitlines():
+        m = REQUEST_METRIC.match(line)
+        if m and m.group(1) == verb and m.group(2) == resource:
+            total += int(float(m.group(3)))
+    return total
+
+
 def settle_watches(state, before, timeout=240):
     """Wait until the controllers watch again at least what they watched before a fault.
 

@@ -2,8 +2,9 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Server-side apply and delete, with `changed`, check mode and diff.
 
-Two requests per apply (GET, then PATCH): the GET gives the diff's "before"
-and lets `changed` ignore what the server alone changes.
+An apply is a GET, then a PATCH unless the object already is what the
+apply would make it (unchanged.py): the GET gives the diff's "before" and
+lets `changed` ignore what the server alone changes.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -11,6 +12,8 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import copy
+
+from ansible_collections.edgeai.serving.plugins.module_utils.k8s.unchanged import apply_is_noop
 
 APPLY_CONTENT_TYPE = "application/apply-patch+yaml"
 REDACTED = "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER"
@@ -59,6 +62,8 @@ def apply(cluster, resource, definition, field_manager, force_conflicts, check_m
     meta = definition["metadata"]
     namespace, name = meta.get("namespace"), meta["name"]
     before = cluster.get(resource, namespace, name)
+    if apply_is_noop(before, definition, field_manager):
+        return Outcome(False, before, before)
     query = {"fieldManager": field_manager, "force": "true" if force_conflicts else None,
              "dryRun": "All" if check_mode else None, "fieldValidation": "Strict"}
     after = cluster.request("PATCH", resource, namespace, name, query=query, body=definition,

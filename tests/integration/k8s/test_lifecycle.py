@@ -7,6 +7,7 @@ import pytest
 from kubernetes import client
 from kubernetes.client.rest import ApiException
 
+import controlplane
 from kserve_fixtures import OVMS_RUNTIME
 
 KINDS = {
@@ -74,7 +75,7 @@ def shipped_files(tmp_path):
 
 
 @pytest.mark.parametrize("kind", sorted(KINDS))
-def test_lifecycle(kind, api, prerequisites, module, shipped_files):
+def test_lifecycle(kind, api, cluster, prerequisites, module, shipped_files):
     ns = prerequisites
     spec = KINDS[kind]
     name = spec["create"]["name"]
@@ -98,9 +99,12 @@ def test_lifecycle(kind, api, prerequisites, module, shipped_files):
     if kind != "serving_runtime":
         assert made["wait"]["stages"][-1]["state"] == "ready", made["wait"]
 
+    applies = controlplane.requests_served(cluster, "APPLY", spec["path"][2])
     again = module(kind, create)
     assert not again["failed"], again.get("msg")
     assert again["changed"] is False, again.get("diff")
+    # The object already is what the apply would make it: the API server served no apply for it.
+    assert controlplane.requests_served(cluster, "APPLY", spec["path"][2]) == applies
 
     preview = module(kind, update, check=True, diff=True)
     assert preview["changed"] and not preview["failed"], preview.get("msg")
@@ -112,6 +116,7 @@ def test_lifecycle(kind, api, prerequisites, module, shipped_files):
 
     updated = module(kind, update)
     assert updated["changed"] and not updated["failed"], updated.get("msg")
+    assert controlplane.requests_served(cluster, "APPLY", spec["path"][2]) > applies
     assert spec["changed_field"](read(api, spec["path"], ns, name)) == spec["expected"]
     assert spec["changed_field"](live) != spec["expected"]
 
@@ -124,3 +129,35 @@ def test_lifecycle(kind, api, prerequisites, module, shipped_files):
     assert gone["wait"]["stages"][0]["message"] == "deleted"
 
     assert module(kind, dict(create, state="absent"))["changed"] is False
+
+
+def test_reapply_without_an_apply_request_only_when_nothing_would_change(api, cluster, prerequisites, module):
+    """A re-apply skips the PATCH only when the object holds our values and we own exactly our fields."""
+    ns = prerequisites
+    path = KINDS["inference_service"]["path"]
+    create = dict(KINDS["inference_service"]["create"], namespace=ns, labels={"team": "a"}, min_replicas=1)
+    assert module("inference_service", create)["changed"]
+
+    noop = module("inference_service", create)
+    assert noop["changed"] is False and noop["wait"]["stages"][0]["state"] == "ready", noop.get("msg")
+    # GET of the InferenceService, list of its predictor Deployment: its rollout confirmed, no watch needed.
+    assert noop["api_requests"] == 2, noop["api_requests"]
+
+    # Another manager changes a field we own: the re-apply is not skipped. The API server reports the
+    # conflict, and with force_conflicts the re-apply sets the field back and says so.
+    client.CustomObjectsApi(api).patch_namespaced_custom_object(
+        path[0], path[1], ns, path[2], "resnet", {"metadata": {"labels": {"team": "b"}}})
+    applies = controlplane.requests_served(cluster, "APPLY", path[2])
+    conflict = module("inference_service", create)
+    assert conflict["failed"] and "conflict" in conflict["msg"] and ".metadata.labels.team" in conflict["msg"]
+    back = module("inference_service", dict(create, force_conflicts=True))
+    assert back["changed"] is True and back["result"]["metadata"]["labels"]["team"] == "a", back.get("msg")
+    assert controlplane.requests_served(cluster, "APPLY", path[2]) == applies + 2
+
+    # A field left out of the task is removed, as server-side apply removes fields its manager no longer sets.
+    dropped = dict(create)
+    del dropped["labels"]
+    out = module("inference_service", dropped)
+    assert out["changed"] is True and not out["failed"], out.get("msg")
+    assert "team" not in (read(api, path, ns, "resnet")["metadata"].get("labels") or {})
+    assert module("inference_service", dropped)["changed"] is False
