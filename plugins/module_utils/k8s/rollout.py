@@ -4,7 +4,8 @@
 
 Only the current ReplicaSet's pods count: an old pod that crashes during a
 rollout says nothing about the new template, and an old pod that runs fine
-does not make the new one ready.
+does not make the new one ready. A pod's ReplicaSet is read only once the
+pod shows a failure, so a rollout that goes well reads no ReplicaSet.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -45,6 +46,25 @@ def without_template_hash(template):
     return template
 
 
+def owner_replicaset(pod):
+    for owner in pod["metadata"].get("ownerReferences") or []:
+        if owner.get("kind") == "ReplicaSet":
+            return owner.get("name")
+    return None
+
+
+def shows_failure(pod):
+    """What the failure rules below look at is there: its ReplicaSet is then worth reading."""
+    status = pod.get("status") or {}
+    for cs in (status.get("initContainerStatuses") or []) + (status.get("containerStatuses") or []):
+        state, last = cs.get("state") or {}, (cs.get("lastState") or {}).get("terminated") or {}
+        if ((state.get("waiting") or {}).get("reason") in TERMINAL_WAITING + (PULL_BACKOFF,)
+                or "OOMKilled" in ((state.get("terminated") or {}).get("reason"), last.get("reason"))):
+            return True
+    cond = condition(pod, "PodScheduled") or {}
+    return cond.get("status") == "False" and cond.get("reason") == "Unschedulable"
+
+
 def is_complete(dep):
     """The Deployment controller reports every replica of the current template updated and available."""
     spec, status, meta = dep.get("spec") or {}, dep.get("status") or {}, dep["metadata"]
@@ -55,7 +75,8 @@ def is_complete(dep):
 
 
 class Rollout(object):
-    """Judges one Deployment, reading its ReplicaSets and pods once it is known and not yet done.
+    """Judges one Deployment, reading its pods once it is known and not yet done, and the ReplicaSet of a pod
+    that shows a failure.
 
     `changed`: the apply changed what the Deployment is made from, so it will
     be watched until it rolls out; it is then read by the watch alone.
@@ -65,8 +86,9 @@ class Rollout(object):
         self.namespace = namespace
         self.name = name
         self.deployment = Source(res.DEPLOYMENT, namespace, name, from_now=changed)
-        self.replicasets = None
         self.pods = None
+        # By name, for the pods that show a failure.
+        self.replicasets = {}
         self.selector = None
         # Per (pod uid, container): last waiting reason, image pull back-offs seen, last pull error.
         self._seen = {}
@@ -77,10 +99,16 @@ class Rollout(object):
         if dep is not None and self.pods is None and not is_complete(dep):
             self.selector = selector_of(dep)
             if self.selector:
-                # Read only while a rollout goes on, so they are watched in any case.
-                self.replicasets = Source(res.REPLICA_SET, self.namespace, selector=self.selector, from_now=True)
+                # Read only while a rollout goes on, so watched in any case; so are the ReplicaSets below,
+                # whose absence only means the pod is not judged yet.
                 self.pods = Source(res.POD, self.namespace, selector=self.selector, from_now=True)
-        return [s for s in (self.deployment, self.replicasets, self.pods) if s is not None]
+        if self.pods is None:
+            return [self.deployment]
+        for pod in view.items(self.pods):
+            name = owner_replicaset(pod)
+            if name and name not in self.replicasets and shows_failure(pod):
+                self.replicasets[name] = Source(res.REPLICA_SET, self.namespace, name, from_now=True)
+        return [self.deployment, self.pods] + [self.replicasets[n] for n in sorted(self.replicasets)]
 
     def evaluate(self, view, cluster):
         dep = view.get(self.deployment)
@@ -112,30 +140,28 @@ class Rollout(object):
                 ", %d old still running" % old if old > 0 else ""))
         return Verdict(READY, "Deployment %s: %d/%d available" % (self.name, status.get("availableReplicas", 0), want))
 
-    def current_pods(self, view, dep):
-        """Pods of the ReplicaSet whose template is the Deployment's, as the Deployment controller finds it.
+    def is_current(self, view, dep, pod):
+        """The pod's ReplicaSet has the Deployment's template, as the Deployment controller finds it.
 
         Not by revision: a scaling event that also changes the template first syncs the
         old ReplicaSet, with the old revision, before the new one exists.
         """
-        uid = dep["metadata"].get("uid")
-        want = (dep.get("spec") or {}).get("template")
-        for rs in view.items(self.replicasets):
-            owners = [o.get("uid") for o in rs["metadata"].get("ownerReferences") or []]
-            if uid in owners and without_template_hash((rs.get("spec") or {}).get("template")) == want:
-                template_hash = (rs["metadata"].get("labels") or {}).get(TEMPLATE_HASH)
-                return rs["metadata"]["name"], [
-                    p for p in view.items(self.pods)
-                    if (p["metadata"].get("labels") or {}).get(TEMPLATE_HASH) == template_hash
-                    and not p["metadata"].get("deletionTimestamp")]
-        return None, []
+        source = self.replicasets.get(owner_replicaset(pod))
+        rs = view.get(source) if source is not None else None
+        if rs is None or pod["metadata"].get("deletionTimestamp"):
+            return False
+        owners = [o.get("uid") for o in rs["metadata"].get("ownerReferences") or []]
+        return (dep["metadata"].get("uid") in owners
+                and without_template_hash((rs.get("spec") or {}).get("template")) == (dep.get("spec") or {}).get("template"))
 
     def _pod_failure(self, view, dep, cluster):
-        rs_name, pods = self.current_pods(view, dep)
-        for pod in sorted(pods, key=lambda p: p["metadata"]["name"]):
-            reason = self._container_failure(pod) or self._unschedulable(pod, cluster)
-            if reason:
-                return "pod %s (ReplicaSet %s): %s" % (pod["metadata"]["name"], rs_name, reason)
+        for pod in sorted(view.items(self.pods), key=lambda p: p["metadata"]["name"]):
+            # Every pod's containers, so back-offs count from the first seen, before its ReplicaSet is read.
+            reason = self._container_failure(pod)
+            if self.is_current(view, dep, pod):
+                reason = reason or self._unschedulable(pod, cluster)
+                if reason:
+                    return "pod %s (ReplicaSet %s): %s" % (pod["metadata"]["name"], owner_replicaset(pod), reason)
         return None
 
     def _container_failure(self, pod):

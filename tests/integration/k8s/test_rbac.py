@@ -69,6 +69,15 @@ def timeout_task(namespace):
         "definition": {"spec": {"predictor": {"nodeSelector": {"edgeai.test/pool": "none"}}}}}}
 
 
+def crash_task(namespace):
+    """A wait that fails on a crash-looping pod, so it reads that pod's ReplicaSet (only a failing pod's is read).
+    tests/controlplane/kwok-stage-pod-crashloop.yaml makes the pod crash."""
+    return {"edgeai.serving.inference_service": {
+        "name": "crash", "namespace": namespace, "model_format": "openvino_ir", "protocol_version": "v2",
+        "storage_uri": "oci://quay.io/t/m:1", "wait_timeout": 120,
+        "definition": {"spec": {"predictor": {"labels": {"edgeai.test/crashloop": "true"}}}}}}
+
+
 def no_kubeconfig():
     return {"K8S_AUTH_KUBECONFIG": "", "KUBECONFIG": "/nonexistent"}
 
@@ -107,7 +116,7 @@ def test_every_rule_of_the_documented_role_is_needed(api, cluster):
         auth = {"host": server, "api_key": bind_when_ready(api, namespace, role),
                 "ca_cert": os.path.join(cluster["certs"], "ca.crt")}
         plays.append([dict((m, dict(a, **auth)) for m, a in t.items())
-                      for t in tasks(namespace) + [timeout_task(namespace)]])
+                      for t in tasks(namespace) + [timeout_task(namespace), crash_task(namespace)]])
     try:
         results = run_tasks([t for play in plays for t in play], env=no_kubeconfig())
     finally:

@@ -63,7 +63,8 @@ def container(name="main", waiting=None, message=None, last=None, terminated=Non
 def pod(rs, suffix, containers=(), unschedulable=None, requests=None, deleting=False):
     name = "%s-%s" % (rs["metadata"]["name"], suffix)
     meta = {"name": name, "namespace": NS, "uid": "uid-" + name, "resourceVersion": "30",
-            "labels": dict(rs["metadata"]["labels"])}
+            "labels": dict(rs["metadata"]["labels"]),
+            "ownerReferences": [{"kind": "ReplicaSet", "name": rs["metadata"]["name"], "uid": rs["metadata"]["uid"]}]}
     if deleting:
         meta["deletionTimestamp"] = "2026-11-25T14:00:00Z"
     status = {"phase": "Pending" if unschedulable else "Running", "containerStatuses": list(containers)}
@@ -107,13 +108,21 @@ def forbidden_nodes():
 
 
 def fill(view, rollout, dep, replicasets=(), pods=()):
-    """Deliver a Deployment, then (when the rollout asks for them) its ReplicaSets and pods, as watches would."""
+    """Deliver a Deployment, then (when the rollout asks for them) its pods and the ReplicaSets it asks for by name
+    (those of pods that show a failure), as watches would."""
     view.replace(rollout.deployment, [dep] if dep is not None else [])
     rollout.sources(view)
-    if rollout.replicasets is not None:
-        view.replace(rollout.replicasets, list(replicasets))
+    if rollout.pods is not None:
         view.replace(rollout.pods, list(pods))
+        offer(view, rollout, replicasets)
     return view
+
+
+def offer(view, rollout, replicasets):
+    """Deliver the ReplicaSets the rollout now asks for by name, as their watches would."""
+    for source in rollout.sources(view)[2:]:
+        if not view.synced(source):
+            view.replace(source, [rs for rs in replicasets if rs["metadata"]["name"] == source.name])
 
 
 def event(kind, body):
@@ -213,5 +222,5 @@ def scripted():
 def wl():
     return types.SimpleNamespace(
         NS=NS, View=View, deployment=deployment, replicaset=replicaset, container=container, pod=pod, node=node,
-        helm_record=helm_record, NodeCluster=NodeCluster, forbidden_nodes=forbidden_nodes, fill=fill,
+        helm_record=helm_record, NodeCluster=NodeCluster, forbidden_nodes=forbidden_nodes, fill=fill, offer=offer,
         event=event, listing=listing, AfterListed=AfterListed)

@@ -28,11 +28,16 @@ def test_sources_are_lazy_until_the_deployment_is_seen_and_incomplete(wl):
     assert rollout.sources(view) == [rollout.deployment], "a finished rollout needs no pods"
     view.replace(rollout.deployment, [rolling(wl)])
     sources = rollout.sources(view)
-    assert [s.resource.kind for s in sources] == ["Deployment", "ReplicaSet", "Pod"]
-    assert sources[1].selector == sources[2].selector == "app=d"
-    assert sources[2].query() == {"labelSelector": "app=d"}
+    assert [s.resource.kind for s in sources] == ["Deployment", "Pod"]
+    assert sources[1].query() == {"labelSelector": "app=d"}
+    new = wl.replicaset(rolling(wl), "2", "new")
+    view.replace(rollout.pods, [wl.pod(new, "a", containers=[wl.container()])])
+    assert rollout.sources(view) == sources, "a pod that shows no failure needs no ReplicaSet"
+    view.update(rollout.pods, "MODIFIED", wl.pod(new, "a", containers=[wl.container(waiting="CrashLoopBackOff")]))
+    sources = rollout.sources(view)
+    assert [(s.resource.kind, s.name) for s in sources[2:]] == [("ReplicaSet", "d-new")]
     view.replace(rollout.deployment, [wl.deployment("d")])
-    assert rollout.sources(view) == sources, "once read, pods stay watched"
+    assert rollout.sources(view) == sources, "once read, pods and ReplicaSets stay watched"
 
 
 def test_complete_rollout_is_ready_without_pods(wl):
@@ -157,6 +162,7 @@ def test_image_pull_fails_only_at_the_second_back_off_with_the_registry_message(
 
     def see(reason, message):
         view.update(rollout.pods, "MODIFIED", wl.pod(new, "p0", containers=[wl.container(waiting=reason, message=message)]))
+        wl.offer(view, rollout, [new])
         return rollout.evaluate(view, wl.NodeCluster())
 
     backoff = 'Back-off pulling image "registry.example/model:2"'
@@ -225,3 +231,17 @@ def test_ready_only_when_old_replicas_are_gone(wl):
     assert judge(wl, rolling(wl, available=1)).state == PENDING
     v = judge(wl, rolling(wl, available=1, total=1), pods_new=[{"containers": [wl.container()]}])
     assert v.state == READY and v.message == "Deployment d: 1/1 available"
+
+
+def test_a_failing_pod_is_judged_once_its_replicaset_is_read(wl):
+    dep = rolling(wl)
+    rollout = Rollout(wl.NS, "d")
+    new = wl.replicaset(dep, "2", "new")
+    crash = wl.container(waiting="CrashLoopBackOff", last={"exitCode": 3, "reason": "Error"})
+    view = wl.fill(wl.View(), rollout, dep, [], [wl.pod(new, "p0", containers=[crash])])
+    # Asked for by name, not yet delivered (or gone): the pod is not known to be the current template's.
+    assert [s.name for s in rollout.sources(view)[2:]] == ["d-new"]
+    assert rollout.evaluate(view, wl.NodeCluster()).state == PENDING
+    view.update(rollout.sources(view)[2], "ADDED", new)
+    v = rollout.evaluate(view, wl.NodeCluster())
+    assert v.state == FAILED and "pod d-new-p0 (ReplicaSet d-new): container main is in CrashLoopBackOff" in v.message

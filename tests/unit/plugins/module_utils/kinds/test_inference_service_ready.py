@@ -236,17 +236,17 @@ def test_knative_fresh_invalid_spec_fails(wl):
 
 ISVC_KEY = ("InferenceService", "metadata.name=m")
 DEP_KEY = ("Deployment", "metadata.name=m-predictor")
-RS_KEY = ("ReplicaSet", "app=m-predictor")
+RS_KEY = ("ReplicaSet", "metadata.name=m-predictor-new")
 PODS_KEY = ("Pod", "app=m-predictor")
 
 
-def test_waiter_reads_replicasets_and_pods_only_while_our_spec_rolls_out(wl, scripted):
+def test_waiter_reads_pods_only_while_our_spec_rolls_out_and_no_replicaset_when_none_fails(wl, scripted):
     old = predictor(wl, hash_=OLD_HASH)
     rolling = predictor(wl, generation=3, observed=3, updated=1, available=0, total=2)
     done = predictor(wl, generation=3, observed=3)
-    old_rs, new_rs = wl.replicaset(done, "1", "old"), wl.replicaset(done, "2", "new")
+    new_rs = wl.replicaset(done, "2", "new")
     cluster = scripted(
-        lists={DEP_KEY: [wl.listing(10, old)], RS_KEY: [wl.listing(11, old_rs, new_rs)],
+        lists={DEP_KEY: [wl.listing(10, old)], RS_KEY: [wl.listing(11, new_rs)],
                PODS_KEY: [wl.listing(11, wl.pod(new_rs, "a", containers=[wl.container()]))]},
         watches={DEP_KEY: [[wl.event("MODIFIED", rolling), wl.AfterListed(PODS_KEY), wl.event("MODIFIED", done)]],
                  ISVC_KEY: [[wl.AfterListed(PODS_KEY), wl.event("MODIFIED", obj(conditions=READY_TRUE))]]})
@@ -255,8 +255,9 @@ def test_waiter_reads_replicasets_and_pods_only_while_our_spec_rolls_out(wl, scr
     assert out["stages"][0]["message"] == "Ready=True; Deployment m-predictor: 1/1 available with spec hash %s" % HASH
     assert ISVC_KEY not in cluster.listed, "the apply's answer seeds the watch"
     # After an apply that changed the spec, each is read by one watch from now, with no list before it.
-    assert [cluster.count(cluster.listed, k) for k in (DEP_KEY, RS_KEY, PODS_KEY)] == [0, 0, 0]
-    assert [k + ("",) in cluster.watched for k in (DEP_KEY, RS_KEY, PODS_KEY)] == [True, True, True]
+    assert [cluster.count(cluster.listed, k) for k in (DEP_KEY, PODS_KEY)] == [0, 0]
+    assert [k + ("",) in cluster.watched for k in (DEP_KEY, PODS_KEY)] == [True, True]
+    assert not cluster.count(cluster.watched, RS_KEY), "no pod showed a failure: no ReplicaSet read"
 
 
 def test_waiter_reads_no_pods_when_our_spec_is_already_rolled_out(wl, scripted):
@@ -270,7 +271,7 @@ def test_waiter_fails_fast_on_the_new_pods_crash(wl, scripted):
     rolling = predictor(wl, generation=3, observed=3, updated=1, available=0, total=2)
     old_rs, new_rs = wl.replicaset(rolling, "1", "old"), wl.replicaset(rolling, "2", "new")
     crash = wl.container(waiting="CrashLoopBackOff", last={"exitCode": 3, "reason": "Error", "message": "bad model"})
-    cluster = scripted(lists={DEP_KEY: [wl.listing(10, rolling)], RS_KEY: [wl.listing(11, old_rs, new_rs)],
+    cluster = scripted(lists={DEP_KEY: [wl.listing(10, rolling)], RS_KEY: [wl.listing(11, new_rs)],
                               PODS_KEY: [wl.listing(11, wl.pod(old_rs, "a", containers=[wl.container()]),
                                                     wl.pod(new_rs, "b", containers=[wl.container()]))]},
                        watches={PODS_KEY: [[wl.event("MODIFIED", wl.pod(new_rs, "b", containers=[crash]))]]})
