@@ -67,7 +67,11 @@ class StatusFreshness(object):
 
     After an apply that changed nothing, the status is about our spec when
     another manager wrote it after our last change, a strictly later second
-    of server time.
+    of server time; or when the spec never changed (generation 1) and our
+    fields were last set in the second the object was created: then any
+    status was written after the creation, about the only spec there was.
+    (Left open: our own second change of labels or annotations within that
+    same second.)
     """
 
     def __init__(self, applied, changed, field_manager):
@@ -82,7 +86,10 @@ class StatusFreshness(object):
                 self.fresh = ((obj.get("status") or {}) != self.baseline)
             else:
                 ours = managed_time(obj, manager=self.field_manager)
-                self.fresh = managed_time(obj, subresource="status", exclude_manager=self.field_manager) > ours
+                theirs = managed_time(obj, subresource="status", exclude_manager=self.field_manager)
+                meta = obj.get("metadata") or {}
+                self.fresh = theirs > ours or bool(
+                    theirs and meta.get("generation") == 1 and ours == meta.get("creationTimestamp"))
         return self.fresh
 
 

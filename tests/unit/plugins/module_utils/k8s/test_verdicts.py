@@ -76,6 +76,25 @@ def test_unchanged_apply_is_fresh_only_after_a_strictly_later_status_write_by_an
     assert fresh(earlier) is True, "latched"
 
 
+def test_unchanged_apply_of_an_object_never_changed_since_its_creation_takes_a_status_of_the_same_second():
+    # Re-run after a fast failure: KServe wrote InvalidSpec in the second our apply created the object.
+    ours = entry(MANAGER, "2026-11-25T10:00:05Z")
+    status = entry("manager", "2026-11-25T10:00:05Z", "status")
+
+    def at(generation, created):
+        o = obj(OLD, [ours, status])
+        o["metadata"].update(generation=generation, creationTimestamp=created)
+        return o
+    assert r.StatusFreshness(at(1, "2026-11-25T10:00:05Z"), False, MANAGER)(at(1, "2026-11-25T10:00:05Z")) is True
+    assert r.StatusFreshness(at(2, "2026-11-25T10:00:05Z"), False, MANAGER)(at(2, "2026-11-25T10:00:05Z")) is False, \
+        "the spec changed since: the status may be about the earlier one"
+    assert r.StatusFreshness(at(1, "2026-11-25T10:00:01Z"), False, MANAGER)(at(1, "2026-11-25T10:00:01Z")) is False, \
+        "our fields changed after the creation: a status of that second may come before"
+    no_status = at(1, "2026-11-25T10:00:05Z")
+    no_status["metadata"]["managedFields"] = [ours]
+    assert r.StatusFreshness(no_status, False, MANAGER)(no_status) is False
+
+
 def test_unchanged_apply_without_our_entry_takes_any_status_write():
     assert r.StatusFreshness(obj(OLD), False, MANAGER)(obj(OLD, [entry("manager", "2026-11-25T10:00:00Z", "status")]))
 
