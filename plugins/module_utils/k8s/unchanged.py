@@ -34,7 +34,9 @@ def holds(live, desired):
 
 
 def _member_matches(member, item):
-    kind, _, raw = member.partition(":")
+    kind, sep, raw = member.partition(":")
+    if not sep:
+        return False
     try:
         value = json.loads(raw)
     except ValueError:
