@@ -48,10 +48,12 @@ def redact(obj, secret_paths):
 
 
 class Outcome(object):
-    def __init__(self, changed, before, after):
+    def __init__(self, changed, before, after, latest=None):
         self.changed = changed
         self.before = before
         self.after = after
+        # The object as our last request returned it (a deletion in progress too): a wait starts its watch there.
+        self.latest = after if latest is None else latest
 
     def diff(self, secret_paths):
         return {"before": redact(comparable(self.before), secret_paths) or {},
@@ -79,6 +81,8 @@ def delete(cluster, resource, namespace, name, check_mode):
     if before["metadata"].get("deletionTimestamp"):
         return Outcome(False, before, None)
     # Foreground: the object stays until its dependents are gone, so a wait for it covers them.
-    cluster.request("DELETE", resource, namespace, name,
-                    query={"dryRun": "All" if check_mode else None, "propagationPolicy": "Foreground"})
-    return Outcome(True, before, None)
+    answer = cluster.request("DELETE", resource, namespace, name,
+                             query={"dryRun": "All" if check_mode else None, "propagationPolicy": "Foreground"})
+    # The object, still there with its deletionTimestamp; a Status (or nothing) once it is gone already.
+    staying = answer if (answer or {}).get("kind") == before.get("kind") else None
+    return Outcome(True, before, None, staying)

@@ -52,7 +52,7 @@ def _execute(module, kind, cluster, result):
     if params["wait"] and checks and not module.check_mode:
         waiter = Waiter(cluster, params["wait_timeout"], progress=module.log)
         # The object our request returned starts the watch: no list of it.
-        seeds = dict((c.source.key, outcome.after) for c in checks if outcome.after is not None)
+        seeds = dict((c.source.key, outcome.latest) for c in checks if outcome.latest is not None)
         result["wait"] = waiter.run(checks, seeds)
         final = waiter.view.get(checks[0].source)
         if final is not None:

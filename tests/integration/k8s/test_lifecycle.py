@@ -127,6 +127,8 @@ def test_lifecycle(kind, api, cluster, prerequisites, module, shipped_files):
     assert gone["changed"] and not gone["failed"], gone.get("msg")
     assert read(api, spec["path"], ns, name) is None
     assert gone["wait"]["stages"][0]["message"] == "deleted"
+    # GET, DELETE, and a watch from the version the DELETE answered with (no list).
+    assert gone["api_requests"] == 3, gone["api_requests"]
 
     assert module(kind, dict(create, state="absent"))["changed"] is False
 

@@ -45,3 +45,27 @@ def test_apply_is_two_requests_and_check_mode_is_server_dry_run():
     assert out.changed
     assert [c[0] for c in cluster.calls] == ["GET", "PATCH"]
     assert cluster.calls[1][1]["dryRun"] == "All" and cluster.calls[1][1]["fieldManager"] == "mgr"
+
+
+class DeleteCluster(object):
+    """GET answers `existing`; DELETE answers `answer` (the object in deletion, or a Status)."""
+
+    def __init__(self, existing, answer):
+        self.existing, self.answer = existing, answer
+
+    def get(self, resource, ns, name):
+        return self.existing
+
+    def request(self, method, resource, ns, name, query=None, body=None, content_type=None):
+        assert method == "DELETE" and query["propagationPolicy"] == "Foreground"
+        return self.answer
+
+
+def test_delete_hands_the_object_in_deletion_to_the_wait_and_nothing_when_it_is_gone():
+    from ansible_collections.edgeai.serving.plugins.module_utils.k8s import resources as res
+    live = obj("5")
+    deleting = dict(obj("6"), metadata=dict(obj("6")["metadata"], deletionTimestamp="2026-12-06T07:00:00Z"))
+    out = k8s_apply.delete(DeleteCluster(live, deleting), res.ROUTE, "n", "a", False)
+    assert out.changed and out.after is None and out.latest["metadata"]["resourceVersion"] == "6"
+    out = k8s_apply.delete(DeleteCluster(live, {"kind": "Status", "status": "Success"}), res.ROUTE, "n", "a", False)
+    assert out.changed and out.after is None and out.latest is None
