@@ -302,6 +302,14 @@ def start_apiserver(state, wait=True):
         wait_until("kube-apiserver /readyz", lambda: apiserver_ready(state), 120, "kube-apiserver", state)
 
 
+def metric_matches(state, pattern):
+    """The lines of kube-apiserver's /metrics that `pattern` matches, as match objects."""
+    for line in https_get(state, "/metrics").splitlines():
+        m = pattern.match(line)
+        if m:
+            yield m
+
+
 WATCH_METRIC = re.compile(r'^apiserver_longrunning_requests\{(?=.*verb="WATCH")(?=.*scope="cluster")'
                           r'.*?group="([^"]*)".*?resource="([^"]*)".*\} (\S+)$')
 
@@ -314,11 +322,9 @@ def cluster_watches(state, samples=1):
     least = None
     for i in range(samples):
         counts = {}
-        for line in https_get(state, "/metrics").splitlines():
-            m = WATCH_METRIC.match(line)
-            if m:
-                key = "%s/%s" % (m.group(1) or "core", m.group(2))
-                counts[key] = counts.get(key, 0) + int(float(m.group(3)))
+        for m in metric_matches(state, WATCH_METRIC):
+            key = "%s/%s" % (m.group(1) or "core", m.group(2))
+            counts[key] = counts.get(key, 0) + int(float(m.group(3)))
         least = counts if least is None else dict((k, min(n, counts.get(k, 0))) for k, n in least.items())
         if i + 1 < samples:
             time.sleep(0.2)
@@ -331,12 +337,8 @@ REQUEST_METRIC = re.compile(r'^apiserver_request_total(?=\{.*[{,]verb="([A-Z]+)"
 
 def requests_served(state, verb, resource):
     """Requests of `verb` (APPLY, LIST, WATCH...) on `resource` the API server has served, by its own count."""
-    total = 0
-    for line in https_get(state, "/metrics").splitlines():
-        m = REQUEST_METRIC.match(line)
-        if m and m.group(1) == verb and m.group(2) == resource:
-            total += int(float(m.group(3)))
-    return total
+    return sum(int(float(m.group(3))) for m in metric_matches(state, REQUEST_METRIC)
+               if m.group(1) == verb and m.group(2) == resource)
 
 
 def settle_watches(state, before, timeout=240):

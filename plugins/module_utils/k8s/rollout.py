@@ -89,7 +89,6 @@ class Rollout(object):
         self.pods = None
         # By name, for the pods that show a failure.
         self.replicasets = {}
-        self.selector = None
         # Per (pod uid, container): last waiting reason, image pull back-offs seen, last pull error.
         self._seen = {}
         self._nodes = None
@@ -97,11 +96,11 @@ class Rollout(object):
     def sources(self, view):
         dep = view.get(self.deployment)
         if dep is not None and self.pods is None and not is_complete(dep):
-            self.selector = selector_of(dep)
-            if self.selector:
+            selector = selector_of(dep)
+            if selector:
                 # Read only while a rollout goes on, so watched in any case; so are the ReplicaSets below,
                 # whose absence only means the pod is not judged yet.
-                self.pods = Source(res.POD, self.namespace, selector=self.selector, from_now=True)
+                self.pods = Source(res.POD, self.namespace, selector=selector, from_now=True)
         if self.pods is None:
             return [self.deployment]
         for pod in view.items(self.pods):

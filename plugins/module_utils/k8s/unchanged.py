@@ -33,6 +33,10 @@ def holds(live, desired):
     return isinstance(live, bool) == isinstance(desired, bool) and live == desired
 
 
+def equal(a, b):
+    return holds(a, b) and holds(b, a)
+
+
 def _member_matches(member, item):
     kind, sep, raw = member.partition(":")
     if not sep:
@@ -42,10 +46,10 @@ def _member_matches(member, item):
     except ValueError:
         return False
     if kind == "v":
-        return holds(value, item) and holds(item, value)
+        return equal(value, item)
     if kind == "k":
         return isinstance(item, dict) and isinstance(value, dict) and all(
-            k in item and holds(item[k], v) and holds(v, item[k]) for k, v in value.items())
+            k in item and equal(item[k], v) for k, v in value.items())
     return False
 
 
